@@ -1,0 +1,1 @@
+"""L0: typed records and the loaders that make them."""

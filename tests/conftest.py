@@ -1,0 +1,46 @@
+"""Shared fixtures: where the public data lives, and the real embedding model."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_COMPANY = REPO / "datasets" / "sample_company"
+
+
+def _shared_data_dir() -> Path:
+    # Tests may read the environment; the library may not.
+    configured = os.environ.get("SKILLGRAPH_SHARED_DATA")
+    return Path(configured) if configured else REPO.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The public ESCO / O*NET / MOOC files beside the checkout; skips when absent."""
+    path = _shared_data_dir()
+    if not (path / "esco").is_dir() or not (path / "onet").is_dir():
+        pytest.skip(f"public reference data not found at {path} (set SKILLGRAPH_SHARED_DATA)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def esco_dir(shared_data: Path) -> Path:
+    return shared_data / "esco"
+
+
+@pytest.fixture(scope="session")
+def onet_dir(shared_data: Path) -> Path:
+    return shared_data / "onet"
+
+
+@pytest.fixture(scope="session")
+def courses_dir(shared_data: Path) -> Path:
+    return shared_data / "courses"
+
+
+@pytest.fixture(scope="session")
+def sample_company_dir() -> Path:
+    return SAMPLE_COMPANY
