@@ -110,7 +110,9 @@ def _apply(obj: Any, raw: Mapping[str, str], key_prefix: str) -> Any:
     changes: dict[str, Any] = {}
     for name, value in raw.items():
         if name not in known:
-            raise ValidationError(f"unknown settings variable: {ENV_PREFIX}{key_prefix.upper()}__{name.upper()}")
+            raise ValidationError(
+                f"unknown settings variable: {ENV_PREFIX}{key_prefix.upper()}__{name.upper()}"
+            )
         changes[name] = _coerce(getattr(obj, name), value, f"{key_prefix}.{name}")
     return replace(obj, **changes)
 

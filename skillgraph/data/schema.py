@@ -46,7 +46,7 @@ def onet_importance(im: float) -> float:
 
 
 def level_name(level: float) -> str:
-    return LEVEL_NAMES[int(round(min(max(level, MIN_LEVEL), MAX_LEVEL)))]
+    return LEVEL_NAMES[round(min(max(level, MIN_LEVEL), MAX_LEVEL))]
 
 
 class SkillKind(StrEnum):

@@ -83,14 +83,20 @@ def split_list(value: str, separators: str = "|;\n") -> tuple[str, ...]:
 
 
 def parse_float(
-    value: str, *, file: str, row: int, field: str, low: float | None = None, high: float | None = None
+    value: str,
+    *,
+    file: str,
+    row: int,
+    field: str,
+    low: float | None = None,
+    high: float | None = None,
 ) -> float:
     try:
         number = float(value)
     except ValueError:
-        raise DatasetError(f"expected a number, got {value!r}", file=file, row=row, field=field) from None
-    if (low is not None and number < low) or (high is not None and number > high):
         raise DatasetError(
-            f"{number} is outside [{low}, {high}]", file=file, row=row, field=field
-        )
+            f"expected a number, got {value!r}", file=file, row=row, field=field
+        ) from None
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise DatasetError(f"{number} is outside [{low}, {high}]", file=file, row=row, field=field)
     return number

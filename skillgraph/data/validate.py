@@ -22,9 +22,11 @@ def merge(base: Records, extra: Records, *, source: str = "") -> Records:
             clash = left.keys() & right.keys()
             if clash:
                 first = sorted(clash)[0]
+                what = name if name == "feedback" else name[:-1]
+                earlier = ", ".join(base.sources) or "earlier input"
                 raise DatasetError(
-                    f"duplicate {name[:-1] if name != 'feedback' else name} id {first!r} "
-                    f"({len(clash)} duplicate(s)) already loaded from {', '.join(base.sources) or 'earlier input'}",
+                    f"duplicate {what} id {first!r} ({len(clash)} duplicate(s)) "
+                    f"already loaded from {earlier}",
                     file=source or None,
                     field="id",
                 )
@@ -42,7 +44,10 @@ def check_unique(ids: Iterable[tuple[int, str]], *, file: str, what: str) -> Non
     for row, id_ in ids:
         if id_ in seen:
             raise DatasetError(
-                f"duplicate {what} id {id_!r} (first at row {seen[id_]})", file=file, row=row, field="id"
+                f"duplicate {what} id {id_!r} (first at row {seen[id_]})",
+                file=file,
+                row=row,
+                field="id",
             )
         seen[id_] = row
 

@@ -1,0 +1,1 @@
+"""One router per resource; each module's `build(settings)` returns its APIRouter."""

@@ -1,0 +1,174 @@
+"""Recommendations, each explained: gaps, mentors, content, next roles, career paths."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api import convert
+from api import schemas as s
+from api.access import require_recommendations
+from api.deps import CurrentUser, StateDep
+from api.routes.common import READ_ERRORS
+from skillgraph.config import Settings
+from skillgraph.data.schema import MentorMode, Modality
+from skillgraph.errors import ValidationError
+from skillgraph.recommend.base import Query as RecQuery
+
+RoleRef = Annotated[str | None, Query(min_length=1, max_length=300)]
+
+
+def _listing(query: dict[str, Any], recs: list[Any]) -> s.RecommendationList:
+    items = [s.RecommendationPublic.model_validate(convert.recommendation(r)) for r in recs]
+    return s.RecommendationList(query=query, items=items)
+
+
+def _skill_list(raw: str) -> tuple[str, ...]:
+    skills = tuple(dict.fromkeys(p.strip() for p in raw.split(",") if p.strip()))
+    if not skills:
+        raise ValidationError("skills: give at least one skill id (comma-separated)")
+    if len(skills) > 100:
+        raise ValidationError("skills: at most 100 skill ids")
+    return skills
+
+
+def build(settings: Settings) -> APIRouter:
+    router = APIRouter(prefix="/v1", tags=["recommendations"])
+    max_k = settings.recommend.max_k
+    K = Annotated[int, Query(ge=1, le=max_k, description=f"results wanted, at most {max_k}")]
+    default_k = min(10, max_k)
+    path_k = min(5, max_k)
+
+    @router.get(
+        "/employees/{employee_id}/gaps", response_model=s.GapReportPublic, responses=READ_ERRORS
+    )
+    def employee_gaps(
+        user: CurrentUser, state: StateDep, employee_id: str, target_role: RoleRef = None
+    ) -> Any:
+        """Skill gaps against the target role (default: the current role), with readiness."""
+        require_recommendations(user, employee_id, state.org)
+        return convert.jsonable(state.engine.gaps(employee_id, target_role))
+
+    @router.get("/roles/{role_id}/gaps", response_model=s.GapReportPublic, responses=READ_ERRORS)
+    def role_gaps(
+        user: CurrentUser,
+        state: StateDep,
+        role_id: str,
+        target_role: Annotated[str, Query(min_length=1, max_length=300)],
+    ) -> Any:
+        """What someone fully proficient in one role lacks for another."""
+        return convert.jsonable(state.engine.role_gaps(role_id, target_role))
+
+    @router.get(
+        "/employees/{employee_id}/mentors",
+        response_model=s.RecommendationList,
+        responses=READ_ERRORS,
+    )
+    def employee_mentors(
+        user: CurrentUser,
+        state: StateDep,
+        employee_id: str,
+        mode: MentorMode | None = None,
+        target_role: RoleRef = None,
+        k: K = default_k,
+    ) -> s.RecommendationList:
+        """Mentors who close the person's gaps, available (capacity left), explained."""
+        require_recommendations(user, employee_id, state.org)
+        filters = {"mode": mode.value} if mode else {}
+        query = RecQuery(employee_id=employee_id, target_role_id=target_role, k=k, filters=filters)
+        echo = convert.query_echo(
+            employee_id=employee_id, target_role_id=target_role, k=k, mode=mode
+        )
+        return _listing(echo, state.engine.mentors(query))
+
+    @router.get(
+        "/employees/{employee_id}/content",
+        response_model=s.RecommendationList,
+        responses=READ_ERRORS,
+    )
+    def employee_content(
+        user: CurrentUser,
+        state: StateDep,
+        employee_id: str,
+        target_role: RoleRef = None,
+        modality: Modality | None = None,
+        max_hours: Annotated[float | None, Query(gt=0, le=10_000)] = None,
+        k: K = default_k,
+    ) -> s.RecommendationList:
+        """Learning content for the person's gaps, prerequisites first, diversified."""
+        require_recommendations(user, employee_id, state.org)
+        filters = _content_filters(modality, max_hours)
+        query = RecQuery(employee_id=employee_id, target_role_id=target_role, k=k, filters=filters)
+        echo = convert.query_echo(
+            employee_id=employee_id, target_role_id=target_role, k=k, **filters
+        )
+        return _listing(echo, state.engine.content(query))
+
+    @router.get("/content", response_model=s.RecommendationList, responses=READ_ERRORS)
+    def content_for_skills(
+        user: CurrentUser,
+        state: StateDep,
+        skills: Annotated[
+            str, Query(min_length=1, max_length=5_000, description="comma-separated skill ids")
+        ],
+        modality: Modality | None = None,
+        max_hours: Annotated[float | None, Query(gt=0, le=10_000)] = None,
+        k: K = default_k,
+    ) -> s.RecommendationList:
+        """Learning content for an explicit list of skills (no person involved)."""
+        skill_ids = _skill_list(skills)
+        filters = _content_filters(modality, max_hours)
+        query = RecQuery(skill_ids=skill_ids, k=k, filters=filters)
+        echo = convert.query_echo(skill_ids=list(skill_ids), k=k, **filters)
+        return _listing(echo, state.engine.content(query))
+
+    @router.get(
+        "/employees/{employee_id}/next-roles",
+        response_model=s.RecommendationList,
+        responses=READ_ERRORS,
+    )
+    def next_roles(
+        user: CurrentUser, state: StateDep, employee_id: str, k: K = default_k
+    ) -> s.RecommendationList:
+        """Internal roles the person could move to next, with what they would need."""
+        require_recommendations(user, employee_id, state.org)
+        query = RecQuery(employee_id=employee_id, k=k)
+        return _listing(
+            convert.query_echo(employee_id=employee_id, k=k), state.engine.next_roles(query)
+        )
+
+    @router.get("/paths", response_model=s.CareerPathList, responses=READ_ERRORS)
+    def career_paths(
+        user: CurrentUser,
+        state: StateDep,
+        from_role: Annotated[str | None, Query(alias="from", min_length=1, max_length=300)] = None,
+        to_role: Annotated[str | None, Query(alias="to", min_length=1, max_length=300)] = None,
+        employee_id: Annotated[str | None, Query(min_length=1, max_length=300)] = None,
+        max_hops: Annotated[int, Query(ge=1, le=6)] = 3,
+        k: K = path_k,
+    ) -> s.CareerPathList:
+        """Career paths from a role (or a person's role) to a target, or exploring from it."""
+        if employee_id is not None:
+            require_recommendations(user, employee_id, state.org)
+        elif from_role is None:
+            raise ValidationError("give `from` (a role id) or `employee_id`")
+        query = RecQuery(employee_id=employee_id, role_id=from_role, target_role_id=to_role, k=k)
+        paths = state.engine.paths(query, max_hops=max_hops)
+        echo = convert.query_echo(
+            employee_id=employee_id,
+            role_id=from_role,
+            target_role_id=to_role,
+            k=k,
+            max_hops=max_hops,
+        )
+        return s.CareerPathList(query=echo, items=[convert.jsonable(p) for p in paths])
+
+    return router
+
+
+def _content_filters(modality: Modality | None, max_hours: float | None) -> dict[str, Any]:
+    filters: dict[str, Any] = {}
+    if modality is not None:
+        filters["modality"] = modality.value
+    if max_hours is not None:
+        filters["max_duration_hours"] = max_hours
+    return filters

@@ -1,0 +1,140 @@
+"""Vector index benchmark: flat vs HNSW32 vs HNSW-SQ8 vs IVF on clustered synthetic vectors.
+
+For each size and index type: build time, bytes per vector (serialised FAISS structure), query
+latency p50 / p99 one query at a time and per query in batches of 64, and recall@10 against exact
+search. Everything goes through skillgraph's FaissIndex (string ids included), on one thread.
+
+    .venv/bin/python benchmarks/bench_index.py --sizes 10000,100000
+    nice -n 19 .venv/bin/python benchmarks/bench_index.py --sizes 1000000 > /tmp/bench_1m.md
+
+Prints a markdown table (paste into BENCHMARKS.md, section "Vector index").
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+from typing import Any
+
+import faiss
+import numpy as np
+
+from skillgraph.retrieval.faiss_index import FaissIndex
+
+BATCH = 64
+
+
+def clustered(rng: np.random.Generator, n: int, dim: int, spread: float) -> np.ndarray:
+    """Unit vectors around n/100 random centres; `spread` = noise norm relative to the centre
+    (1.0 gives a same-cluster cosine of about 0.5, like sentence embeddings of one topic)."""
+    centres = rng.standard_normal((max(n // 100, 1), dim)).astype(np.float32)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    out = np.empty((n, dim), dtype=np.float32)
+    step = 100_000
+    for start in range(0, n, step):
+        m = min(step, n - start)
+        labels = rng.integers(0, len(centres), m)
+        noise = rng.standard_normal((m, dim)).astype(np.float32) * (spread / np.sqrt(dim))
+        block = centres[labels] + noise
+        out[start : start + m] = block / np.linalg.norm(block, axis=1, keepdims=True)
+    return out
+
+
+def exact_top_k(x: np.ndarray, q: np.ndarray, k: int) -> np.ndarray:
+    rows = np.empty((len(q), k), dtype=np.int64)
+    for start in range(0, len(q), 50):
+        scores = q[start : start + 50] @ x.T
+        part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+        order = np.argsort(-np.take_along_axis(scores, part, axis=1), axis=1)
+        rows[start : start + 50] = np.take_along_axis(part, order, axis=1)
+    return rows
+
+
+def measure(
+    index_type: str,
+    x: np.ndarray,
+    q: np.ndarray,
+    truth: np.ndarray,
+    k: int,
+    options: dict[str, Any],
+) -> dict[str, float]:
+    ids = [str(i) for i in range(len(x))]
+    started = time.perf_counter()
+    index = FaissIndex(x.shape[1], index_type=index_type, **options)
+    index.add(ids, x)
+    build = time.perf_counter() - started
+    size = faiss.serialize_index(index.faiss_index).nbytes / len(x)
+    single = []
+    found = []
+    for row in range(len(q)):
+        t0 = time.perf_counter()
+        (hits,) = index.search(q[row : row + 1], k)
+        single.append(time.perf_counter() - t0)
+        found.append([int(i) for i, _ in hits])
+    batched = []
+    for start in range(0, len(q), BATCH):
+        t0 = time.perf_counter()
+        index.search(q[start : start + BATCH], k)
+        batched.append((time.perf_counter() - t0) / len(q[start : start + BATCH]))
+    recall = np.mean([len(set(f) & set(t)) / k for f, t in zip(found, truth.tolist(), strict=True)])
+    return {
+        "build_s": build,
+        "bytes_per_vector": size,
+        "p50_ms": 1000 * float(np.median(single)),
+        "p99_ms": 1000 * float(np.percentile(single, 99)),
+        "batched_ms": 1000 * float(np.median(batched)),
+        "recall": float(recall),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated collection sizes")
+    parser.add_argument("--types", default="flat,hnsw,hnsw_sq8,ivf")
+    parser.add_argument("--dim", type=int, default=384)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--k", type=int, default=10)
+    parser.add_argument("--spread", type=float, default=1.0)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--ef-search", type=int, default=None, help="override HNSW efSearch")
+    parser.add_argument("--nprobe-fraction", type=float, default=None, help="override IVF")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    faiss.omp_set_num_threads(args.threads)
+    options: dict[str, Any] = {}
+    if args.ef_search:
+        options["ef_search"] = args.ef_search
+    if args.nprobe_fraction:
+        options["nprobe_fraction"] = args.nprobe_fraction
+
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {args.threads} thread(s), "
+        f"faiss {faiss.__version__}, dim {args.dim}, {args.queries} held-out queries, k={args.k}, "
+        f"spread {args.spread}, options {options or 'defaults'}\n"
+    )
+    print("| n | type | build s | bytes/vector | p50 ms | p99 ms | batched ms/query | recall@10 |")
+    print("|---|---|---|---|---|---|---|---|")
+    for n in (int(s) for s in args.sizes.split(",")):
+        rng = np.random.default_rng(args.seed)
+        data = clustered(rng, n + args.queries, args.dim, args.spread)
+        x, q = data[:n], data[n:]
+        del data
+        truth = exact_top_k(x, q, args.k)
+        for index_type in args.types.split(","):
+            r = measure(index_type, x, q, truth, args.k, options)
+            cells = [
+                f"{n:,}",
+                index_type,
+                f"{r['build_s']:.1f}",
+                f"{r['bytes_per_vector']:.0f}",
+                f"{r['p50_ms']:.2f}",
+                f"{r['p99_ms']:.2f}",
+                f"{r['batched_ms']:.3f}",
+                f"{r['recall']:.3f}",
+            ]
+            print("| " + " | ".join(cells) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,389 @@
+"""Run an evaluation: load the dataset, prepare each protocol, build one engine per configuration,
+ask the engines and the baselines every query, score everything, compare engine vs baselines.
+
+The CLI (`skillgraph evaluate`) calls `EvaluationConfig.from_cli`, `run_evaluation`,
+`print_summary` and `write_outputs`; nothing here prints unless asked to.
+"""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from evaluation.beyond import (
+    capacity_utilisation,
+    catalog_coverage,
+    exposure,
+    gini,
+    group_parity,
+    intra_list_diversity,
+    novelty,
+    unmatched_rate,
+)
+from evaluation.config import (
+    SAMPLE_COMPANY,
+    Configuration,
+    DatasetSpec,
+    EvaluationConfig,
+    GroundTruthSpec,
+)
+from evaluation.groundtruth import Task, load_groundtruth
+from evaluation.metrics import GAIN_CONVENTION, evaluate, max_cutoff
+from evaluation.protocols import (
+    Prepared,
+    copy_records,
+    groundtruth,
+    mentor_feedback,
+    next_role,
+    skill_inference,
+)
+from evaluation.report import print_summary, write_outputs
+from evaluation.results import EvaluationResult, ProtocolResult, SystemResult
+from evaluation.significance import Comparison, bootstrap_ci, compare, with_holm
+from evaluation.systems import (
+    EngineSystem,
+    System,
+    catalog,
+    interaction_counts,
+    make_baseline,
+    mentor_capacities,
+    vector_lookup,
+)
+from skillgraph.config import RetrievalSettings
+from skillgraph.data.schema import Records
+from skillgraph.errors import SkillgraphError
+from skillgraph.retrieval.encoder import Encoder, load_encoder
+
+if TYPE_CHECKING:
+    from skillgraph.engine import Engine
+
+__all__ = [
+    "Configuration",
+    "DatasetSpec",
+    "EvaluationConfig",
+    "GroundTruthSpec",
+    "load_dataset",
+    "print_summary",
+    "run_evaluation",
+    "write_outputs",
+]
+
+ProgressFn = Callable[[str, int, int], None]
+MAX_FAILURE_EXAMPLES = 5
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    """Default progress: say nothing."""
+
+
+def run_evaluation(
+    config: EvaluationConfig,
+    *,
+    progress: ProgressFn | None = None,
+    records: Records | None = None,
+    encoder: Encoder | None = None,
+) -> EvaluationResult:
+    """Every protocol of `config` for the engine (each configuration) and the baselines.
+
+    `records` skips loading the dataset; `encoder` replaces the model of every configuration
+    (tests pass a HashingEncoder). Deterministic: the same inputs give the same numbers.
+    """
+    report = progress or _quiet
+    records = records if records is not None else load_dataset(config.dataset, progress=report)
+    prepared = prepare(config, records)
+    pool = _EncoderPool(config, encoder)
+    with tempfile.TemporaryDirectory(prefix="skillgraph-eval-") as tmp:
+        protocols = [_run_protocol(p, config, pool, Path(tmp), report) for p in prepared]
+    return EvaluationResult(
+        title=config.title,
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        dataset={
+            "description": config.dataset.describe(),
+            "sources": list(records.sources),
+            "counts": records.counts(),
+        },
+        configurations=[c.describe(config.settings) for c in config.configurations]
+        + [{"name": "run", **config.describe()}],
+        metrics=list(config.metrics),
+        k=config.k,
+        seed=config.seed,
+        resamples=config.resamples,
+        confidence=config.confidence,
+        gain_convention=GAIN_CONVENTION,
+        attributions=list(dict.fromkeys(records.attributions)),
+        protocols=protocols,
+        versions=_versions(),
+    )
+
+
+def load_dataset(spec: DatasetSpec, *, progress: ProgressFn | None = None) -> Records:
+    """Records of a dataset spec (a company on top of its base ontology when one is named)."""
+    from skillgraph.data.company import load_company
+    from skillgraph.data.esco import load_esco
+    from skillgraph.data.onet import load_onet
+
+    base = load_dataset(spec.base, progress=progress) if spec.base else None
+    if spec.kind == "sample":
+        return load_company(SAMPLE_COMPANY, base=base)
+    if spec.path is None:
+        raise SkillgraphError(f"dataset {spec.kind} needs a path")
+    if spec.kind == "esco":
+        return load_esco(spec.path, progress=progress)
+    if spec.kind == "onet":
+        return load_onet(spec.path, progress=progress)
+    return load_company(spec.path, base=base)
+
+
+def prepare(config: EvaluationConfig, records: Records) -> list[Prepared]:
+    """The protocols to run: those asked for, or every one that applies, plus each ground truth."""
+    wanted = config.protocols or ("next_role", "skill_inference", "mentor_feedback")
+    out: list[Prepared] = []
+    for name in wanted:
+        if name == "next_role":
+            out.append(next_role(records, sample=config.next_role_sample, seed=config.seed))
+        elif name == "skill_inference":
+            out.append(
+                skill_inference(records, sample=config.skill_inference_sample, seed=config.seed)
+            )
+        elif name == "mentor_feedback":
+            out.append(mentor_feedback(records, min_rating=config.min_rating))
+    if "groundtruth" in wanted and not config.ground_truth:
+        raise SkillgraphError("the groundtruth protocol needs a ground-truth file")
+    out.extend(
+        groundtruth(records, load_groundtruth(spec.path, spec.task)) for spec in config.ground_truth
+    )
+    return out
+
+
+# -- one protocol ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Answers:
+    system: System
+    configuration: str | None
+    engine: Engine
+    ranked: dict[str, list[str]] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+    millis: list[float] = field(default_factory=list)
+
+
+def _run_protocol(
+    prepared: Prepared,
+    config: EvaluationConfig,
+    pool: _EncoderPool,
+    tmp: Path,
+    report: ProgressFn,
+) -> ProtocolResult:
+    result = ProtocolResult(
+        name=prepared.name,
+        task=prepared.task.value,
+        description=prepared.description,
+        queries=len(prepared.queries),
+        headline=config.metrics[0],
+        notes=list(prepared.notes),
+        skipped=dict(prepared.skipped),
+        unknown=prepared.unknown.to_dict() if prepared.unknown else None,
+        applicable=prepared.applicable,
+    )
+    if not prepared.applicable:
+        result.notes.append("Not applicable to this dataset: no query could be formed.")
+        return result
+    depth = max(max_cutoff(config.metrics), config.k)
+    answers = _engine_answers(prepared, config, pool, tmp, depth, report)
+    reference = answers[0].engine
+    for name in config.baselines:
+        system = make_baseline(name, reference, seed=config.seed)
+        answers.append(_ask(system, None, reference, prepared, depth, report))
+    result.systems = [_score(a, prepared, config) for a in answers]
+    result.comparisons = _comparisons(result.systems, config)
+    return result
+
+
+def _engine_answers(
+    prepared: Prepared,
+    config: EvaluationConfig,
+    pool: _EncoderPool,
+    tmp: Path,
+    depth: int,
+    report: ProgressFn,
+) -> list[_Answers]:
+    from skillgraph.engine import Engine
+
+    answers = []
+    several = len(config.configurations) > 1
+    for number, cfg in enumerate(config.configurations):
+        settings = cfg.settings(config.settings, tmp / f"{prepared.name}-{number}")
+        report(f"{prepared.name}: build engine {cfg.name}", 0, 1)
+        engine = Engine.build(
+            copy_records(prepared.train),  # a build may tag items in place
+            settings,
+            encoder=pool.get(settings.retrieval),
+            progress=_prefixed(report, f"{prepared.name} [{cfg.name}]: "),
+        )
+        report(f"{prepared.name}: build engine {cfg.name}", 1, 1)
+        name = f"engine[{cfg.name}]" if several else "engine"
+        answers.append(_ask(EngineSystem(engine, name), cfg.name, engine, prepared, depth, report))
+    return answers
+
+
+def _prefixed(report: ProgressFn, prefix: str) -> ProgressFn:
+    def inner(stage: str, done: int, total: int) -> None:
+        report(prefix + stage, done, total)
+
+    return inner
+
+
+def _ask(
+    system: System,
+    configuration: str | None,
+    engine: Engine,
+    prepared: Prepared,
+    depth: int,
+    report: ProgressFn,
+) -> _Answers:
+    out = _Answers(system, configuration, engine)
+    stage = f"{prepared.name}: {system.name}"
+    total = len(prepared.queries)
+    for done, query in enumerate(prepared.queries, start=1):
+        started = time.perf_counter()
+        try:
+            out.ranked[query.id] = system.rank(prepared.task, query, depth)
+        except SkillgraphError as exc:
+            out.ranked[query.id] = []
+            out.failures.append(f"{query.id}: {exc}")
+        out.millis.append((time.perf_counter() - started) * 1000.0)
+        if done % 25 == 0 or done == total:
+            report(stage, done, total)
+    return out
+
+
+def _score(answers: _Answers, prepared: Prepared, config: EvaluationConfig) -> SystemResult:
+    per_query = evaluate(prepared.qrels, answers.ranked, config.metrics)
+    intervals = {
+        metric: bootstrap_ci(
+            [scores[q] for q in sorted(scores)],
+            resamples=config.resamples,
+            confidence=config.confidence,
+            seed=config.seed,
+        )
+        for metric, scores in per_query.items()
+    }
+    records = answers.engine.records
+    task = prepared.task
+    k = config.k
+    items = catalog(records, task)
+    counts = interaction_counts(prepared.train, task)
+    beyond: dict[str, float | None] = {
+        "coverage": catalog_coverage(answers.ranked, items, k),
+        "diversity": intra_list_diversity(answers.ranked, vector_lookup(answers.engine, task), k),
+        "novelty": novelty(answers.ranked, counts, len(items), k),
+        "exposure_gini": gini(list(exposure(answers.ranked, k, items).values())),
+        "unmatched_rate": unmatched_rate(answers.ranked, [q.id for q in prepared.queries]),
+    }
+    shown: dict[str, int] = {}
+    if task is Task.EMPLOYEE_MENTORS:
+        capacity = capacity_utilisation(answers.ranked, mentor_capacities(records))
+        beyond.update({f"capacity_{name}": v for name, v in capacity.to_dict().items()})
+        shown = exposure(answers.ranked, k, items)
+    headline = per_query[config.metrics[0]]
+    parity = {}
+    for attribute in config.group_by:
+        groups = {q.id: q.groups[attribute] for q in prepared.queries if attribute in q.groups}
+        if len(set(groups.values())) > 1:
+            parity[attribute] = group_parity(attribute, headline, groups)
+    return SystemResult(
+        name=answers.system.name,
+        kind=answers.system.kind,
+        configuration=answers.configuration,
+        metrics=intervals,
+        per_query=per_query,
+        beyond=beyond,
+        exposure=shown,
+        parity=parity,
+        failures=len(answers.failures),
+        failure_examples=answers.failures[:MAX_FAILURE_EXAMPLES],
+        median_ms=statistics.median(answers.millis) if answers.millis else 0.0,
+        ranked={q: answer[:k] for q, answer in sorted(answers.ranked.items())},
+    )
+
+
+def _comparisons(systems: Sequence[SystemResult], config: EvaluationConfig) -> list[Comparison]:
+    """Each engine vs each baseline, and each further engine configuration vs the first."""
+    engines = [s for s in systems if s.kind == "engine"]
+    baselines = [s for s in systems if s.kind == "baseline"]
+    out = []
+    for engine in engines:
+        others = [*baselines, *([engines[0]] if engine is not engines[0] else [])]
+        for other in others:
+            for metric in config.metrics:
+                out.append(
+                    compare(
+                        engine.name,
+                        other.name,
+                        metric,
+                        engine.per_query[metric],
+                        other.per_query[metric],
+                        resamples=config.resamples,
+                        confidence=config.confidence,
+                        seed=config.seed,
+                    )
+                )
+    return with_holm(out)
+
+
+# -- encoders -------------------------------------------------------------------------------------
+
+
+class MemoEncoder:
+    """Remembers every text's vector for the run: configurations and protocols share texts."""
+
+    def __init__(self, inner: Encoder) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.dim = inner.dim
+        self._memo: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._memo))
+        if missing:
+            vectors = self.inner.encode(missing, progress=progress)
+            self._memo.update(zip(missing, np.asarray(vectors, dtype=np.float32), strict=True))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.vstack([self._memo[t] for t in texts])
+
+
+class _EncoderPool:
+    def __init__(self, config: EvaluationConfig, fixed: Encoder | None) -> None:
+        self._fixed = MemoEncoder(fixed) if fixed is not None else None
+        self._cache_dir = config.cache_dir
+        self._by_model: dict[str, MemoEncoder] = {}
+
+    def get(self, settings: RetrievalSettings) -> Encoder:
+        if self._fixed is not None:
+            return self._fixed
+        if settings.model not in self._by_model:
+            cache = self._cache_dir / "embeddings" if self._cache_dir else None
+            self._by_model[settings.model] = MemoEncoder(load_encoder(settings, cache))
+        return self._by_model[settings.model]
+
+
+def _versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for package in ("skillgraph", "ranx", "numpy", "scipy", "scikit-learn"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "unknown"
+    return versions

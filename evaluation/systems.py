@@ -1,0 +1,380 @@
+"""What gets evaluated: the engine and the baselines behind one `rank(task, query, k)` call.
+
+Every system answers with ids of the task's item kind (roles, skills, learning items, or mentors
+as people: an offer id is mapped to the mentor's employee id), best first.
+
+Baselines (one name each, all tasks):
+
+| name       | roles, learning items, mentors (recommend.baselines) | skills (role_skills)         |
+|------------|------------------------------------------------------|------------------------------|
+| random     | RandomRecommender (seeded)                           | seeded shuffle of the skills |
+| popularity | PopularityRecommender                                | required by the most roles   |
+| tfidf      | TF-IDF cosine of the query text to target texts      | TF-IDF cosine to skill texts |
+| embedding  | EmbeddingOnlyRecommender                             | nearest skills to the text   |
+| graph      | GraphOnlyRecommender                                 | most required in the family  |
+
+TF-IDF reads the same text recipes as the embedding model (skillgraph.retrieval.texts), with
+English stop words removed, word 1-2 grams and sublinear tf; it keeps the product's hard rules
+(not the current role; no mentor who is oneself, one's manager or report, or has no free place).
+"""
+
+from __future__ import annotations
+
+import itertools
+import zlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from evaluation.groundtruth import Task, mentor_person
+from evaluation.protocols import EvalQuery
+from skillgraph.data.schema import (
+    FeedbackVerdict,
+    Provenance,
+    Records,
+    Role,
+    SkillKind,
+    SkillRequirement,
+    TargetKind,
+)
+from skillgraph.errors import NotFoundError, ValidationError
+from skillgraph.recommend.base import Query, Recommender
+from skillgraph.recommend.baselines import (
+    EmbeddingOnlyRecommender,
+    GraphOnlyRecommender,
+    PopularityRecommender,
+    RandomRecommender,
+)
+from skillgraph.recommend.mentors import may_mentor
+from skillgraph.retrieval import texts
+
+if TYPE_CHECKING:
+    from skillgraph.engine import Engine
+
+BASELINES = ("random", "popularity", "tfidf", "embedding", "graph")
+TARGET_OF_TASK = {
+    Task.NEXT_ROLE: "roles",
+    Task.ROLE_RELATED_ROLES: "roles",
+    Task.SKILLS_ITEMS: "content",
+    Task.EMPLOYEE_MENTORS: "mentors",
+}
+INDEX_OF_TASK = {
+    Task.NEXT_ROLE: "roles",
+    Task.ROLE_RELATED_ROLES: "roles",
+    Task.SKILLS_ITEMS: "items",
+    Task.EMPLOYEE_MENTORS: "mentors",
+    Task.ROLE_SKILLS: "skills",
+}
+POSITIVE = (FeedbackVerdict.ACCEPTED, FeedbackVerdict.USEFUL)
+SkillRanker = Callable[[EvalQuery, int], list[str]]
+
+
+class System(Protocol):
+    name: str
+    kind: str  # "engine" or "baseline"
+
+    def rank(self, task: Task, query: EvalQuery, k: int) -> list[str]: ...
+
+
+def engine_query(query: EvalQuery, k: int) -> Query:
+    return Query(
+        employee_id=query.employee_id, role_id=query.role_id, skill_ids=query.skill_ids, k=k
+    )
+
+
+def as_people(records: Records, ids: list[str]) -> list[str]:
+    """Mentor offer ids -> the mentors' employee ids (first occurrence kept)."""
+    people = [mentor_person(records, i) or i for i in ids]
+    return list(dict.fromkeys(people))
+
+
+class EngineSystem:
+    """The engine as users get it."""
+
+    kind = "engine"
+
+    def __init__(self, engine: Engine, name: str = "engine") -> None:
+        self.engine = engine
+        self.name = name
+
+    def rank(self, task: Task, query: EvalQuery, k: int) -> list[str]:
+        engine = self.engine
+        k = min(k, engine.settings.recommend.max_k)
+        if task is Task.ROLE_SKILLS:
+            return [skill for skill, _ in engine.infer_skills(query.text, k=k)]
+        asked = engine_query(query, k)
+        if task is Task.SKILLS_ITEMS:
+            return [r.item_id for r in engine.content(asked)]
+        if task is Task.EMPLOYEE_MENTORS:
+            return as_people(engine.records, [r.item_id for r in engine.mentors(asked)])
+        return [r.item_id for r in engine.next_roles(asked)]
+
+
+class RecommenderBaseline:
+    """A recommend.baselines recommender per target, and a skill ranker for role_skills."""
+
+    kind = "baseline"
+
+    def __init__(
+        self,
+        name: str,
+        engine: Engine,
+        make: Callable[[str], Recommender],
+        skills: SkillRanker,
+    ) -> None:
+        self.name = name
+        self.engine = engine
+        self._make = make
+        self._skills = skills
+        self._fitted: dict[str, Recommender] = {}
+
+    def rank(self, task: Task, query: EvalQuery, k: int) -> list[str]:
+        k = min(k, self.engine.settings.recommend.max_k)
+        if task is Task.ROLE_SKILLS:
+            return self._skills(query, k)
+        target = TARGET_OF_TASK[task]
+        if target not in self._fitted:
+            self._fitted[target] = self._make(target).fit(self.engine.ctx)
+        recs = self._fitted[target].recommend(engine_query(query, k))
+        ids = [r.item_id for r in recs]
+        return as_people(self.engine.records, ids) if target == "mentors" else ids
+
+
+class TfidfSystem:
+    """TF-IDF cosine of the query text to each candidate's text (scikit-learn)."""
+
+    kind = "baseline"
+    name = "tfidf"
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._fitted: dict[str, _TfidfIndex] = {}
+
+    def rank(self, task: Task, query: EvalQuery, k: int) -> list[str]:
+        target = INDEX_OF_TASK[task]
+        if target not in self._fitted:
+            self._fitted[target] = _TfidfIndex(candidate_texts(self.engine.records, task))
+        allowed = _allowed(self.engine.records, task, query)
+        return self._fitted[target].search(query.text, k, allowed)
+
+
+@dataclass
+class _TfidfIndex:
+    pairs: list[tuple[str, str]]
+
+    def __post_init__(self) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.ids = [i for i, _ in self.pairs]
+        self.vectorizer = TfidfVectorizer(
+            sublinear_tf=True, ngram_range=(1, 2), stop_words="english"
+        )
+        corpus = [t for _, t in self.pairs]
+        self.matrix = self.vectorizer.fit_transform(corpus) if any(corpus) else None
+
+    def search(self, text: str, k: int, allowed: Callable[[str], bool]) -> list[str]:
+        if self.matrix is None or not text.strip():
+            return []
+        scores = (self.matrix @ self.vectorizer.transform([text]).T).toarray().ravel()
+        order = sorted(
+            (i for i in range(len(self.ids)) if scores[i] > 0 and allowed(self.ids[i])),
+            key=lambda i: (-scores[i], self.ids[i]),
+        )
+        return [self.ids[i] for i in order[:k]]
+
+
+def candidate_texts(records: Records, task: Task) -> list[tuple[str, str]]:
+    """(id, text) of every item of the task's kind, with the product's text recipes."""
+    labels = {sid: s.label for sid, s in records.skills.items()}
+    if task is Task.ROLE_SKILLS:
+        return [
+            (sid, texts.skill_text(s))
+            for sid, s in sorted(records.skills.items())
+            if s.kind is not SkillKind.GROUP
+        ]
+    if task is Task.SKILLS_ITEMS:
+        return [(iid, texts.item_text(i, labels)) for iid, i in sorted(records.items.items())]
+    if task is Task.EMPLOYEE_MENTORS:
+        by_person: dict[str, list[str]] = {}
+        for offer in sorted(records.mentors.values(), key=lambda o: o.id):
+            emp = records.employees.get(offer.employee_id)
+            if emp is not None:
+                by_person.setdefault(emp.id, []).append(texts.mentor_text(offer, emp, labels))
+        return [(p, " ".join(t)) for p, t in sorted(by_person.items())]
+    return [(rid, texts.role_text(r, labels)) for rid, r in sorted(records.roles.items())]
+
+
+def _allowed(records: Records, task: Task, query: EvalQuery) -> Callable[[str], bool]:
+    mentee = records.employees.get(query.employee_id) if query.employee_id else None
+    if task in (Task.NEXT_ROLE, Task.ROLE_RELATED_ROLES):
+        current = mentee.role_id if mentee is not None else query.role_id
+        return lambda rid: rid != current
+    if task is Task.EMPLOYEE_MENTORS:
+        open_people = {
+            o.employee_id for o in records.mentors.values() if o.available and o.capacity > 0
+        }
+
+        def may(person: str) -> bool:
+            mentor = records.employees.get(person)
+            if person not in open_people or mentor is None or not mentor.active:
+                return False
+            return mentee is None or may_mentor(mentor, mentee)
+
+        return may
+    return lambda _id: True
+
+
+# -- skill rankers for role_skills ----------------------------------------------------------------
+
+
+def skill_ids(records: Records) -> list[str]:
+    return sorted(sid for sid, s in records.skills.items() if s.kind is not SkillKind.GROUP)
+
+
+def role_demand(records: Records) -> Counter[str]:
+    """How many roles declare each skill (inferred profiles are the engine's output, not data)."""
+    counts: Counter[str] = Counter()
+    for role in records.roles.values():
+        counts.update({r.skill_id for r in declared(role)})
+    return counts
+
+
+def declared(role: Role) -> list[SkillRequirement]:
+    return [r for r in role.requirements if r.provenance is Provenance.DECLARED]
+
+
+def random_skills(engine: Engine, seed: int) -> SkillRanker:
+    pool = skill_ids(engine.records)
+
+    def rank(query: EvalQuery, k: int) -> list[str]:
+        rng = np.random.default_rng([seed, zlib.crc32(query.id.encode("utf-8"))])
+        return [pool[i] for i in rng.permutation(len(pool))[:k]]
+
+    return rank
+
+
+def popular_skills(engine: Engine) -> SkillRanker:
+    demand = role_demand(engine.records)
+    ordered = sorted(skill_ids(engine.records), key=lambda s: (-demand.get(s, 0), s))
+    return lambda _query, k: ordered[:k]
+
+
+def embedded_skills(engine: Engine) -> SkillRanker:
+    return lambda query, k: [s for s, _ in engine.search_skills(query.text, k=k)]
+
+
+def family_skills(engine: Engine) -> SkillRanker:
+    """Skills the other roles of the same family require, by summed importance."""
+    records = engine.records
+    demand = role_demand(records)
+
+    def rank(query: EvalQuery, k: int) -> list[str]:
+        role = records.roles.get(query.role_id or "")
+        weight: dict[str, float] = {}
+        if role is not None and role.family:
+            for other in records.roles.values():
+                if other.family == role.family and other.id != role.id:
+                    for r in declared(other):
+                        weight[r.skill_id] = weight.get(r.skill_id, 0.0) + r.importance
+        ordered = sorted(
+            skill_ids(records), key=lambda s: (-weight.get(s, 0.0), -demand.get(s, 0), s)
+        )
+        return ordered[:k]
+
+    return rank
+
+
+def make_baseline(name: str, engine: Engine, *, seed: int) -> System:
+    """A baseline by name, over the engine's records, encoder and indexes."""
+    if name == "tfidf":
+        return TfidfSystem(engine)
+    factories: dict[str, tuple[Callable[[str], Recommender], Callable[[], SkillRanker]]] = {
+        "random": (lambda t: RandomRecommender(t, seed=seed), lambda: random_skills(engine, seed)),
+        "popularity": (PopularityRecommender, lambda: popular_skills(engine)),
+        "embedding": (EmbeddingOnlyRecommender, lambda: embedded_skills(engine)),
+        "graph": (GraphOnlyRecommender, lambda: family_skills(engine)),
+    }
+    if name not in factories:
+        raise ValidationError(f"unknown baseline {name!r}; expected one of {', '.join(BASELINES)}")
+    make, skills_of = factories[name]
+    return RecommenderBaseline(name, engine, make, _Lazy(skills_of))
+
+
+class _Lazy:
+    """Builds a skill ranker on first use (some read every skill of a large ontology)."""
+
+    def __init__(self, factory: Callable[[], SkillRanker]) -> None:
+        self._factory = factory
+        self._ranker: SkillRanker | None = None
+
+    def __call__(self, query: EvalQuery, k: int) -> list[str]:
+        if self._ranker is None:
+            self._ranker = self._factory()
+        return self._ranker(query, k)
+
+
+# -- what the beyond-accuracy metrics need --------------------------------------------------------
+
+
+def catalog(records: Records, task: Task) -> list[str]:
+    """Everything a system could recommend for the task."""
+    if task is Task.ROLE_SKILLS:
+        return skill_ids(records)
+    if task is Task.SKILLS_ITEMS:
+        return sorted(records.items)
+    if task is Task.EMPLOYEE_MENTORS:
+        return sorted(
+            {o.employee_id for o in records.mentors.values() if o.available and o.capacity > 0}
+        )
+    return sorted(records.roles)
+
+
+def interaction_counts(records: Records, task: Task) -> dict[str, float]:
+    """How often each item was taken before: what novelty measures against."""
+    if task is Task.ROLE_SKILLS:
+        return {k: float(v) for k, v in role_demand(records).items()}
+    counts: Counter[str] = Counter()
+    if task in (Task.NEXT_ROLE, Task.ROLE_RELATED_ROLES):
+        for emp in records.employees.values():
+            chain = [s.role_id for s in sorted(emp.history, key=lambda s: s.start)]
+            if not chain or chain[-1] != emp.role_id:
+                chain.append(emp.role_id)
+            counts.update(b for a, b in itertools.pairwise(chain) if a != b)
+        return {k: float(v) for k, v in counts.items()}
+    kind = TargetKind.CONTENT if task is Task.SKILLS_ITEMS else TargetKind.MENTOR
+    for fb in records.feedback.values():
+        if fb.target_kind is kind and fb.verdict in POSITIVE:
+            target = fb.target_id
+            if kind is TargetKind.MENTOR:
+                target = mentor_person(records, target) or target
+            counts[target] += 1
+    return {k: float(v) for k, v in counts.items()}
+
+
+def mentor_capacities(records: Records) -> dict[str, int]:
+    """Mentor (person) -> places over their available offers."""
+    capacity: Counter[str] = Counter()
+    for offer in records.mentors.values():
+        if offer.available:
+            capacity[offer.employee_id] += max(0, offer.capacity)
+    return {p: c for p, c in capacity.items() if c > 0}
+
+
+def vector_lookup(engine: Engine, task: Task) -> Callable[[str], np.ndarray | None]:
+    """The engine's embedding of an item of the task's kind (None when it has none)."""
+    index = engine.ctx.index(INDEX_OF_TASK[task])
+    first_offer: dict[str, str] = {}
+    if task is Task.EMPLOYEE_MENTORS:
+        for offer in sorted(engine.records.mentors.values(), key=lambda o: o.id, reverse=True):
+            first_offer[offer.employee_id] = offer.id  # the smallest offer id wins
+
+    def lookup(item_id: str) -> np.ndarray | None:
+        try:
+            return np.asarray(index.vector(first_offer.get(item_id, item_id)))
+        except (NotFoundError, KeyError):
+            return None
+
+    return lookup

@@ -1,0 +1,578 @@
+"""Learning content: items that close the gaps, prerequisites first, diversified.
+
+Needs come from needs.py (an employee's gaps against a role, or a list of skills). An item
+reaches, on a needed skill, the level the partial-credit rule of gaps.py gives for the skills it
+teaches (teaching PostgreSQL to 3 takes "databases" to 2.4), capped at the needed level. Only items
+that move at least one need above the learner's current level are candidates, so an item whose
+taught skills the learner already holds at that level is never recommended.
+
+Signals, each in [0, 1]:
+
+- coverage: per need, the share of the gap the item closes, averaged with weights
+  importance x gap size.
+- level_fit: 1 when the item is pitched at most `max_stretch` levels above the learner's current
+  level on the needs it serves, halved for each level beyond.
+- text: cosine of the needs' text and the item's embedding (clipped at 0).
+
+relevance = 0.7 coverage + 0.15 level_fit + 0.15 text (DEFAULT_WEIGHTS). An item with a
+prerequisite (LearningItem.prerequisites) the learner does not meet is kept when the catalogue,
+within the query's filters, has items that teach it: those are added to the list before it, the
+quickest teacher first, chained up to MAX_PREREQUISITE_DEPTH. Otherwise its relevance is
+multiplied by `prerequisite_penalty`. (Prerequisites between skills in the graph order the gaps
+and a plan's goals; an item's own prerequisites say what it needs.)
+
+Selection is maximal marginal relevance over the item embeddings:
+`mmr = lambda x relevance - (1 - lambda) x max cosine to the items already chosen`, lambda =
+`mmr_lambda` (1: pure relevance). The score of a result is its MMR value, which never increases
+down the list. An item that must come before another takes at least the other's score and is
+placed before it, so the list stays sorted by score.
+
+Filters: `modality` (one or a list), `channel` (experience | people | formal),
+`max_duration_hours`, `mmr_lambda`, `exclude` (item ids), `topics`, `target_level`,
+`current_level` (needs.py). Candidates come from a skill -> items map (an item is listed under the
+skills it teaches and their broader skills) and from the items index for untagged items: those
+match the closest need by embedding when the cosine reaches `semantic_threshold`, and are assumed
+to take a learner one level above the level they are pitched at, at half the coverage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from skillgraph.data.schema import (
+    CHANNEL_OF_MODALITY,
+    MAX_LEVEL,
+    LearningChannel,
+    LearningItem,
+    Modality,
+    TargetKind,
+)
+from skillgraph.errors import NotFoundError, ValidationError
+from skillgraph.recommend.base import (
+    EngineContext,
+    GapReason,
+    Query,
+    Recommendation,
+    Recommender,
+    check_query,
+)
+from skillgraph.recommend.explain import explanation, fmt_level
+from skillgraph.recommend.gaps import EPSILON, GapAnalyzer, analyzer_for
+from skillgraph.recommend.needs import (
+    NEED_FILTERS,
+    Need,
+    Needs,
+    check_filters,
+    needs_for,
+    string_list,
+)
+
+DEFAULT_WEIGHTS: dict[str, float] = {"coverage": 0.7, "level_fit": 0.15, "text": 0.15}
+CONTENT_FILTERS = NEED_FILTERS | {
+    "modality",
+    "channel",
+    "max_duration_hours",
+    "mmr_lambda",
+    "exclude",
+}
+MAX_PREREQUISITE_DEPTH = 3
+SEMANTIC_DISCOUNT = 0.5
+
+
+@dataclass
+class _Scored:
+    item: LearningItem
+    relevance: float
+    signals: dict[str, float]
+    reached: dict[str, float]  # need skill id -> level the item takes the learner to
+    semantic: bool = False
+    unmet: list[tuple[str, float]] = field(default_factory=list)  # prerequisites not held
+    helpers: list[str] = field(default_factory=list)  # items that teach them, in order
+    helper_edges: list[tuple[str, str]] = field(default_factory=list)  # (first, then)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The filters of one query, checked."""
+
+    modalities: frozenset[Modality] | None
+    max_hours: float | None
+    excluded: frozenset[str]
+    mmr_lambda: float
+
+    def allows(self, item: LearningItem) -> bool:
+        if item.id in self.excluded:
+            return False
+        if self.modalities is not None and item.modality not in self.modalities:
+            return False
+        return self.max_hours is None or item.duration_hours <= self.max_hours + EPSILON
+
+
+class ContentRecommender(Recommender):
+    name = "content"
+    kind = TargetKind.CONTENT
+
+    def __init__(
+        self,
+        *,
+        mmr_lambda: float = 0.7,
+        weights: Mapping[str, float] | None = None,
+        max_stretch: float = 2.0,
+        prerequisite_penalty: float = 0.5,
+        semantic_threshold: float = 0.35,
+        overfetch: int = 5,
+        min_candidates: int = 50,
+    ) -> None:
+        super().__init__()
+        if not 0.0 <= mmr_lambda <= 1.0:
+            raise ValidationError(f"mmr_lambda must be within [0, 1], got {mmr_lambda}")
+        unknown = set(weights or {}) - set(DEFAULT_WEIGHTS)
+        if unknown:
+            raise ValidationError(f"unknown content weight(s): {', '.join(sorted(unknown))}")
+        self.mmr_lambda = mmr_lambda
+        self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
+        self.max_stretch = max_stretch
+        self.prerequisite_penalty = prerequisite_penalty
+        self.semantic_threshold = semantic_threshold
+        self.overfetch = overfetch
+        self.min_candidates = min_candidates
+        self._analyzer: GapAnalyzer | None = None
+        self._by_skill: dict[str, set[str]] = {}  # skill -> items teaching it or a narrower one
+        self._direct: dict[str, set[str]] = {}  # skill -> items teaching exactly it
+        self._untagged: set[str] = set()
+        self._taught: dict[str, dict[str, float]] = {}
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "mmr_lambda": self.mmr_lambda,
+            "weights": dict(self.weights),
+            "max_stretch": self.max_stretch,
+            "prerequisite_penalty": self.prerequisite_penalty,
+            "semantic_threshold": self.semantic_threshold,
+            "overfetch": self.overfetch,
+            "min_candidates": self.min_candidates,
+        }
+
+    @property
+    def analyzer(self) -> GapAnalyzer:
+        if self._analyzer is None:
+            self._analyzer = analyzer_for(self.ctx)
+        return self._analyzer
+
+    # fit ----------------------------------------------------------------------------------
+    def _fit(self, ctx: EngineContext) -> None:
+        self._analyzer = analyzer_for(ctx)
+        self._by_skill, self._direct, self._untagged, self._taught = {}, {}, set(), {}
+        for item in ctx.records.items.values():
+            taught: dict[str, float] = {}
+            for s in item.skills:
+                taught[s.skill_id] = max(taught.get(s.skill_id, 0.0), s.level)
+            self._taught[item.id] = taught
+            if not taught:
+                self._untagged.add(item.id)
+            for skill_id in taught:
+                self._direct.setdefault(skill_id, set()).add(item.id)
+                for key in {skill_id, *ctx.graph.ancestors(skill_id)}:
+                    self._by_skill.setdefault(key, set()).add(item.id)
+
+    # recommend ----------------------------------------------------------------------------
+    def recommend(self, query: Query) -> list[Recommendation]:
+        ctx = self.ctx
+        check_query(ctx, query)
+        check_filters(query.filters, CONTENT_FILTERS, self.name)
+        rules = self._rules(query.filters)
+        needs = needs_for(ctx, query, self.analyzer)
+        if not needs:
+            return []
+        query_vector = ctx.encoder.encode([_needs_text(needs)])[0]
+        scored = self._candidates(ctx, query, needs, rules, query_vector)
+        # prerequisites only lower relevance, so the best `pool_size` before them hold the answer
+        pool = sorted(scored.values(), key=lambda c: (-c.relevance, c.item.id))
+        pool = pool[: max(self.min_candidates, self.overfetch * query.k)]
+        for cand in pool:
+            self._plan_prerequisites(ctx, cand, needs, rules)
+        chosen = self._mmr(ctx, pool, query.k, rules.mmr_lambda)
+        return self._finish(ctx, needs, scored, chosen, query.k)
+
+    def _rules(self, filters: Mapping[str, Any]) -> _Rules:
+        modalities: set[Modality] | None = None
+        names = string_list(filters, "modality")
+        channels = string_list(filters, "channel")
+        try:
+            if names:
+                modalities = {Modality(n) for n in names}
+            if channels:
+                wanted = {LearningChannel(c) for c in channels}
+                by_channel = {m for m in Modality if CHANNEL_OF_MODALITY[m] in wanted}
+                modalities = by_channel if modalities is None else modalities & by_channel
+        except ValueError as exc:
+            raise ValidationError(f"content filter: {exc}") from None
+        max_hours = filters.get("max_duration_hours")
+        if max_hours is not None and (
+            isinstance(max_hours, bool) or not isinstance(max_hours, int | float) or max_hours <= 0
+        ):
+            raise ValidationError(
+                f"max_duration_hours must be a positive number, got {max_hours!r}"
+            )
+        mmr_lambda = filters.get("mmr_lambda", self.mmr_lambda)
+        if (
+            isinstance(mmr_lambda, bool)
+            or not isinstance(mmr_lambda, int | float)
+            or not (0.0 <= mmr_lambda <= 1.0)
+        ):
+            raise ValidationError(f"mmr_lambda must be within [0, 1], got {mmr_lambda!r}")
+        return _Rules(
+            modalities=frozenset(modalities) if modalities is not None else None,
+            max_hours=float(max_hours) if max_hours is not None else None,
+            excluded=frozenset(string_list(filters, "exclude")),
+            mmr_lambda=float(mmr_lambda),
+        )
+
+    # candidates ---------------------------------------------------------------------------
+    def _candidates(
+        self,
+        ctx: EngineContext,
+        query: Query,
+        needs: Needs,
+        rules: _Rules,
+        query_vector: np.ndarray,
+    ) -> dict[str, _Scored]:
+        ids: set[str] = set()
+        for need in needs.needs:
+            ids |= self._by_skill.get(need.skill_id, set())
+            for near in ctx.graph.related(need.skill_id, radius=1):
+                ids |= self._direct.get(near, set())
+        scored: dict[str, _Scored] = {}
+        for item_id in sorted(ids):
+            item = ctx.records.items[item_id]
+            if not rules.allows(item):
+                continue
+            cand = self._score(ctx, item, needs, query_vector)
+            if cand is not None:
+                scored[item_id] = cand
+        for cand in self._semantic(ctx, query, needs, rules, query_vector):
+            scored.setdefault(cand.item.id, cand)
+        return scored
+
+    def _score(
+        self, ctx: EngineContext, item: LearningItem, needs: Needs, query_vector: np.ndarray
+    ) -> _Scored | None:
+        taught = self._taught[item.id]
+        reached: dict[str, float] = {}
+        for need in needs.needs:
+            level = self.analyzer.effective_level(taught, need.skill_id, cap=need.required_level)
+            if level > need.current_level + EPSILON:
+                reached[need.skill_id] = level
+        if not reached:
+            return None
+        return self._scored(ctx, item, needs, reached, query_vector, semantic=False)
+
+    def _scored(
+        self,
+        ctx: EngineContext,
+        item: LearningItem,
+        needs: Needs,
+        reached: dict[str, float],
+        query_vector: np.ndarray,
+        *,
+        semantic: bool,
+    ) -> _Scored:
+        by_id = needs.by_id()
+        coverage = _coverage(needs, reached) * (SEMANTIC_DISCOUNT if semantic else 1.0)
+        lowest = min(by_id[s].current_level for s in reached)
+        excess = item.level - (lowest + self.max_stretch)
+        vector = _vector_or_none(ctx, item.id)
+        text = max(0.0, float(np.dot(vector, query_vector))) if vector is not None else 0.0
+        signals = {"coverage": coverage, "level_fit": 0.5**excess if excess > 0 else 1.0}
+        signals["text"] = min(1.0, text)
+        relevance = sum(self.weights[k] * v for k, v in signals.items())
+        return _Scored(item, relevance, signals, reached, semantic=semantic)
+
+    def _semantic(
+        self,
+        ctx: EngineContext,
+        query: Query,
+        needs: Needs,
+        rules: _Rules,
+        query_vector: np.ndarray,
+    ) -> list[_Scored]:
+        """Untagged items close to the needs' text, each assigned to its closest need."""
+        allowed = [i for i in self._untagged if rules.allows(ctx.records.items[i])]
+        index = ctx.index("items")
+        if not allowed or not len(index):
+            return []
+        fetch = max(self.min_candidates, self.overfetch * query.k)
+        hits = index.search(query_vector[None, :], fetch, allow=allowed)[0]
+        found = []
+        for item_id, cosine in hits:
+            if cosine < self.semantic_threshold:
+                continue
+            item = ctx.records.items[item_id]
+            need = _closest_need(ctx, needs, ctx.index("items").vector(item_id))
+            reach = min(MAX_LEVEL, item.level + 1.0, need.required_level)
+            if reach > need.current_level + EPSILON:
+                reached = {need.skill_id: reach}
+                found.append(self._scored(ctx, item, needs, reached, query_vector, semantic=True))
+        return found
+
+    # prerequisites ------------------------------------------------------------------------
+    def _plan_prerequisites(
+        self, ctx: EngineContext, cand: _Scored, needs: Needs, rules: _Rules
+    ) -> None:
+        """Find items teaching unmet prerequisites; demote the item when there are none."""
+        held = dict(needs.held)
+        cand.unmet = self._unmet(cand.item, held)
+        if not cand.unmet:
+            return
+        edges = self._helpers(ctx, cand.item, held, rules, depth=0, taken={cand.item.id})
+        if edges is None:
+            cand.relevance *= self.prerequisite_penalty
+            cand.signals["prerequisite_penalty"] = self.prerequisite_penalty
+        else:
+            cand.helper_edges = edges
+            cand.helpers = [first for first, _ in edges]
+
+    def _unmet(self, item: LearningItem, held: Mapping[str, float]) -> list[tuple[str, float]]:
+        return [
+            (p.skill_id, p.level)
+            for p in item.prerequisites
+            if self.analyzer.effective_level(held, p.skill_id, cap=p.level) + EPSILON < p.level
+        ]
+
+    def _helpers(
+        self,
+        ctx: EngineContext,
+        item: LearningItem,
+        held: dict[str, float],
+        rules: _Rules,
+        *,
+        depth: int,
+        taken: set[str],
+    ) -> list[tuple[str, str]] | None:
+        """(teacher, item it comes before) pairs, teachers in the order to take them (updating
+        `held` as they are taken), or None when some prerequisite has no teacher."""
+        if depth >= MAX_PREREQUISITE_DEPTH:
+            return None
+        edges: list[tuple[str, str]] = []
+        for skill_id, level in self._unmet(item, held):
+            if self.analyzer.effective_level(held, skill_id, cap=level) + EPSILON >= level:
+                continue  # an earlier teacher already took the learner there
+            chain = self._teacher_chain(ctx, item.id, skill_id, level, held, rules, depth, taken)
+            if chain is None:
+                return None
+            edges.extend(chain)
+        return edges
+
+    def _teacher_chain(
+        self,
+        ctx: EngineContext,
+        dependent: str,
+        skill_id: str,
+        level: float,
+        held: dict[str, float],
+        rules: _Rules,
+        depth: int,
+        taken: set[str],
+    ) -> list[tuple[str, str]] | None:
+        """The quickest teacher of `skill_id` to `level` (after its own prerequisites)."""
+        teachers = []
+        for item_id in self._by_skill.get(skill_id, set()) - taken:
+            item = ctx.records.items[item_id]
+            reach = self.analyzer.effective_level(self._taught[item_id], skill_id, cap=level)
+            if rules.allows(item) and reach + EPSILON >= level:
+                teachers.append(item)
+        teachers.sort(key=lambda i: (len(self._unmet(i, held)), i.duration_hours, i.id))
+        for teacher in teachers:
+            trial = dict(held)
+            before = self._helpers(
+                ctx, teacher, trial, rules, depth=depth + 1, taken=taken | {teacher.id}
+            )
+            if before is None:
+                continue
+            for s, lv in self._taught[teacher.id].items():
+                trial[s] = max(trial.get(s, 0.0), lv)
+            held.clear()
+            held.update(trial)
+            taken.update([*(first for first, _ in before), teacher.id])
+            return [*before, (teacher.id, dependent)]
+        return None
+
+    # selection ----------------------------------------------------------------------------
+    @staticmethod
+    def _mmr(
+        ctx: EngineContext, pool: list[_Scored], k: int, mmr_lambda: float
+    ) -> list[tuple[str, float]]:
+        if not pool:
+            return []
+        vectors = np.stack([_vector_or_zero(ctx, c.item.id) for c in pool])
+        relevance = np.array([c.relevance for c in pool])
+        max_sim = np.zeros(len(pool))
+        remaining = list(range(len(pool)))
+        chosen: list[tuple[str, float]] = []
+        while remaining and len(chosen) < k:
+            values = mmr_lambda * relevance[remaining] - (1.0 - mmr_lambda) * max_sim[remaining]
+            best = remaining[int(np.argmax(values))]
+            chosen.append((pool[best].item.id, float(values.max())))
+            remaining.remove(best)
+            max_sim = np.maximum(max_sim, vectors @ vectors[best])
+        return chosen
+
+    def _finish(
+        self,
+        ctx: EngineContext,
+        needs: Needs,
+        scored: Mapping[str, _Scored],
+        chosen: list[tuple[str, float]],
+        k: int,
+    ) -> list[Recommendation]:
+        score = dict(chosen)
+        order: nx.DiGraph[str] = nx.DiGraph()
+        order.add_nodes_from(score)
+        for item_id, _ in chosen:
+            for before, after in scored[item_id].helper_edges:
+                _add_edge(order, before, after)
+        position = {n: i for i, (n, _) in enumerate(chosen)}
+        topo = nx.lexicographical_topological_sort(
+            order, key=lambda n: (position.get(n, len(position)), n)
+        )
+        rank = {n: i for i, n in enumerate(topo)}
+        for node in reversed(list(nx.topological_sort(order))):
+            for succ in order.successors(node):
+                score[node] = max(score.get(node, float("-inf")), score[succ])
+        listed = sorted(order.nodes, key=lambda n: (-score[n], rank[n]))[:k]
+        dependents = {n: sorted(order.successors(n)) for n in order.nodes}
+        return [
+            self._recommendation(ctx, needs, scored.get(n), n, score[n], dependents[n])
+            for n in listed
+        ]
+
+    def _recommendation(
+        self,
+        ctx: EngineContext,
+        needs: Needs,
+        cand: _Scored | None,
+        item_id: str,
+        score: float,
+        before: list[str],
+    ) -> Recommendation:
+        item = ctx.records.items[item_id]
+        by_id = needs.by_id()
+        if cand is not None:
+            reasons = [by_id[s].reason() for s in by_id if s in cand.reached]
+            reached = dict(cand.reached)
+            signals = {**cand.signals, "relevance": cand.relevance}
+        else:  # added only to teach a prerequisite of a listed item
+            reasons, reached, signals = self._prerequisite_reasons(ctx, item, needs, before)
+        phrases = [
+            f"{r.skill_label} {fmt_level(r.current_level)} -> "
+            f"{fmt_level(min(reached.get(r.skill_id, r.required_level), r.required_level))}"
+            for r in reasons
+        ]
+        text = f"{item.title} ({item.modality.value}, {fmt_level(item.duration_hours)} h) teaches "
+        text += ", ".join(phrases) or "related material"
+        if before:
+            text += "; take it before " + _titles(ctx, before)
+        unmet = cand.unmet if cand is not None and not cand.helpers else []
+        if unmet:
+            text += "; needs " + ", ".join(
+                f"{ctx.skill_label(s)} {fmt_level(lv)} first" for s, lv in unmet
+            )
+        payload = {
+            "title": item.title,
+            "provider": item.provider,
+            "modality": item.modality.value,
+            "channel": item.channel.value,
+            "duration_hours": item.duration_hours,
+            "level": item.level,
+            "url": item.url,
+            "reaches": reached,
+            "prerequisite_for": before,
+            "requires_first": cand.helpers if cand is not None else [],
+            "unmet_prerequisites": [{"skill_id": s, "level": lv} for s, lv in unmet],
+            "semantic_match": bool(cand and cand.semantic),
+        }
+        return Recommendation(
+            item_id=item_id,
+            kind=TargetKind.CONTENT,
+            score=round(score, 6),
+            explanation=explanation(reasons, signals, text, report=needs.report, reached=reached),
+            payload=payload,
+        )
+
+    def _prerequisite_reasons(
+        self, ctx: EngineContext, item: LearningItem, needs: Needs, before: list[str]
+    ) -> tuple[list[GapReason], dict[str, float], dict[str, float]]:
+        taught = self._taught[item.id]
+        reasons: list[GapReason] = []
+        reached: dict[str, float] = {}
+        for dependent in before:
+            for p in ctx.records.items[dependent].prerequisites:
+                current = self.analyzer.effective_level(needs.held, p.skill_id, cap=p.level)
+                reach = self.analyzer.effective_level(taught, p.skill_id, cap=p.level)
+                if reach > current + EPSILON and p.skill_id not in reached:
+                    reached[p.skill_id] = reach
+                    label = ctx.skill_label(p.skill_id)
+                    reasons.append(GapReason(p.skill_id, label, p.level, current, p.importance))
+        return reasons, reached, {"prerequisite": 1.0}
+
+
+def _add_edge(order: nx.DiGraph, before: str, after: str) -> None:
+    """Add before -> after unless it would close a cycle (the first constraint wins)."""
+    if before == after:
+        return
+    order.add_nodes_from([before, after])
+    if not nx.has_path(order, after, before):
+        order.add_edge(before, after)
+
+
+def _titles(ctx: EngineContext, item_ids: list[str], shown: int = 2) -> str:
+    titles = [ctx.records.items[i].title for i in item_ids]
+    more = f" and {len(titles) - shown} more" if len(titles) > shown else ""
+    return ", ".join(titles[:shown]) + more
+
+
+def _coverage(needs: Needs, reached: Mapping[str, float]) -> float:
+    total = 0.0
+    closed = 0.0
+    for need in needs.needs:
+        weight = max(need.importance, EPSILON) * need.gap
+        total += weight
+        if need.skill_id in reached and need.gap > 0:
+            gained = min(reached[need.skill_id], need.required_level) - need.current_level
+            closed += weight * max(0.0, gained) / need.gap
+    return closed / total if total > 0 else 0.0
+
+
+def _closest_need(ctx: EngineContext, needs: Needs, vector: np.ndarray) -> Need:
+    best, best_score = needs.needs[0], float("-inf")
+    for need in needs.needs:
+        skill_vector = _index_vector(ctx, "skills", need.skill_id)
+        score = float(np.dot(skill_vector, vector)) if skill_vector is not None else -1.0
+        if score > best_score:
+            best, best_score = need, score
+    return best
+
+
+def _needs_text(needs: Needs) -> str:
+    return "Learn: " + ", ".join(n.label for n in needs.needs) + "."
+
+
+def _index_vector(ctx: EngineContext, index: str, id_: str) -> np.ndarray | None:
+    try:
+        return ctx.index(index).vector(id_)
+    except (NotFoundError, KeyError):
+        return None
+
+
+def _vector_or_none(ctx: EngineContext, item_id: str) -> np.ndarray | None:
+    return _index_vector(ctx, "items", item_id)
+
+
+def _vector_or_zero(ctx: EngineContext, item_id: str) -> np.ndarray:
+    vector = _vector_or_none(ctx, item_id)
+    return vector if vector is not None else np.zeros(ctx.encoder.dim, dtype=np.float32)

@@ -1,0 +1,365 @@
+"""Skill gaps: what a role needs against what a person (or another role) has.
+
+Partial credit. For each skill S a role requires at level R, every skill T the person holds at
+level L offers a credit, and the best credit counts:
+
+| T is ...                                   | credit                               | evidence  |
+|--------------------------------------------|--------------------------------------|-----------|
+| S itself                                   | L                                    | direct    |
+| narrower than S (a transitive descendant)  | partial_credit_narrower (0.8) x L    | narrower  |
+| a direct broader skill of S                | partial_credit_related (0.5) x L     | broader   |
+| related to S within one hop                | partial_credit_related (0.5) x L     | related   |
+
+The factors come from settings.recommend. They are not multiplied again by the graph similarity:
+at one hop the factor already is the discount. A partial credit never counts for more than R
+(knowing PostgreSQL well makes you ready for "databases", not an expert in it); a direct level
+counts as it is, so `current_level` may exceed R. Then `gap = max(0, R - current_level)`.
+
+Readiness, 0 to 100, is the importance-weighted share of the requirements met:
+
+    readiness = 100 x sum_i(importance_i x min(current_i, R_i) / R_i) / sum_i(importance_i)
+
+A requirement at level 0 counts as met; when every importance is 0 the requirements weigh the
+same; a role without requirements is 100 and flagged `no_requirements`. Readiness never
+decreases when a level the person holds goes up (every credit grows with L).
+
+Rows come open gaps first, in prerequisite order (graph.prerequisite_order), ties by importance
+then gap size, both descending; met requirements follow by importance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from skillgraph.config import RecommendSettings
+from skillgraph.data.schema import Employee, Provenance, SkillRequirement
+from skillgraph.errors import NotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    from skillgraph.graph.ontology import SkillGraph
+    from skillgraph.recommend.base import EngineContext
+
+EPSILON = 1e-9
+FLAG_NO_SKILLS = "no_skills"
+FLAG_INFERRED_PROFILE = "inferred_profile"
+FLAG_NO_REQUIREMENTS = "no_requirements"
+
+
+class CreditKind(StrEnum):
+    DIRECT = "direct"
+    NARROWER = "narrower"
+    BROADER = "broader"
+    RELATED = "related"
+
+
+@dataclass(frozen=True)
+class Credit:
+    """Which held skill gave the credit for a required skill, and how."""
+
+    source_skill_id: str
+    kind: CreditKind
+    source_level: float
+    factor: float
+
+    @property
+    def level(self) -> float:
+        return self.source_level * self.factor
+
+
+@dataclass(frozen=True)
+class SkillGap:
+    skill_id: str
+    label: str
+    required_level: float
+    current_level: float  # after partial credit
+    raw_level: float  # the level held of this very skill (0 if not held)
+    gap: float
+    importance: float
+    evidence: Credit | None  # None: nothing held gave credit
+    provenance: Provenance  # of the requirement: declared or inferred
+
+    @property
+    def is_open(self) -> bool:
+        return self.gap > EPSILON
+
+    def to_dict(self) -> dict[str, Any]:
+        evidence = None
+        if self.evidence is not None:
+            evidence = {
+                "source_skill_id": self.evidence.source_skill_id,
+                "kind": self.evidence.kind.value,
+                "source_level": self.evidence.source_level,
+                "factor": self.evidence.factor,
+            }
+        return {
+            "skill_id": self.skill_id,
+            "label": self.label,
+            "required_level": self.required_level,
+            "current_level": self.current_level,
+            "raw_level": self.raw_level,
+            "gap": self.gap,
+            "importance": self.importance,
+            "evidence": evidence,
+            "provenance": self.provenance.value,
+        }
+
+
+@dataclass(frozen=True)
+class GapReport:
+    employee_id: str | None
+    role_id: str
+    role_title: str
+    rows: tuple[SkillGap, ...]  # every requirement: open gaps first (ordered), then met ones
+    readiness: float
+    flags: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def gaps(self) -> tuple[SkillGap, ...]:
+        """The open gaps, in order."""
+        return tuple(r for r in self.rows if r.is_open)
+
+    def row(self, skill_id: str) -> SkillGap:
+        for r in self.rows:
+            if r.skill_id == skill_id:
+                return r
+        raise NotFoundError("requirement", skill_id)
+
+    def has(self, skill_id: str) -> bool:
+        return any(r.skill_id == skill_id for r in self.rows)
+
+    def readiness_with(self, levels: Mapping[str, float]) -> float:
+        """Readiness if the current level of some required skills became `levels` (higher only)."""
+        pairs = [
+            (r.importance, max(r.current_level, levels.get(r.skill_id, 0.0)), r.required_level)
+            for r in self.rows
+        ]
+        return readiness_of(pairs)
+
+    def readiness_if_closed(self, skill_ids: Iterable[str]) -> float:
+        """Readiness if the gaps on these skills were closed (counterfactual)."""
+        wanted = set(skill_ids)
+        return self.readiness_with(
+            {r.skill_id: r.required_level for r in self.rows if r.skill_id in wanted}
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "employee_id": self.employee_id,
+            "role_id": self.role_id,
+            "role_title": self.role_title,
+            "readiness": self.readiness,
+            "flags": sorted(self.flags),
+            "rows": [r.to_dict() for r in self.rows],
+        }
+
+
+def readiness_of(pairs: Iterable[tuple[float, float, float]]) -> float:
+    """100 x importance-weighted share met, over (importance, current, required) triples."""
+    rows = list(pairs)
+    if not rows:
+        return 100.0
+    weights = [max(imp, 0.0) for imp, _, _ in rows]
+    if sum(weights) <= EPSILON:
+        weights = [1.0] * len(rows)
+    met = [1.0 if req <= EPSILON else min(max(cur, 0.0), req) / req for _, cur, req in rows]
+    value = 100.0 * sum(w * m for w, m in zip(weights, met, strict=True)) / sum(weights)
+    return min(100.0, max(0.0, value))
+
+
+class GapAnalyzer:
+    """Partial credit and gap reports over one graph; caches graph look-ups between calls."""
+
+    def __init__(self, graph: SkillGraph, settings: RecommendSettings | None = None) -> None:
+        self.graph = graph
+        self.settings = settings or RecommendSettings()
+        self._ancestors: dict[str, set[str]] = {}
+        self._parents: dict[str, set[str]] = {}
+        self._related: dict[str, set[str]] = {}
+
+    # credit -------------------------------------------------------------------------------
+    def credit(self, held: Mapping[str, float], skill_id: str) -> Credit | None:
+        """The best credit the held skills give for `skill_id` (uncapped), or None."""
+        best: Credit | None = None
+        for source, level in held.items():
+            if level <= 0:
+                continue
+            kind = self._relation(source, skill_id)
+            if kind is None:
+                continue
+            candidate = Credit(source, kind, level, self._factor(kind))
+            if best is None or candidate.level > best.level + EPSILON:
+                best = candidate
+        return best
+
+    def effective_level(self, held: Mapping[str, float], skill_id: str, cap: float) -> float:
+        """The level counted for `skill_id`: the direct level, or the best partial credit
+        capped at `cap` (the level asked for), whichever is higher."""
+        raw = held.get(skill_id, 0.0)
+        best = self.credit(held, skill_id)
+        partial = min(best.level, cap) if best is not None else 0.0
+        return max(raw, partial)
+
+    def _relation(self, source: str, target: str) -> CreditKind | None:
+        if source == target:
+            return CreditKind.DIRECT
+        if target in self._ancestors_of(source):
+            return CreditKind.NARROWER
+        if source in self._parents_of(target):
+            return CreditKind.BROADER
+        if source in self._related_of(target):
+            return CreditKind.RELATED
+        return None
+
+    def _factor(self, kind: CreditKind) -> float:
+        if kind is CreditKind.DIRECT:
+            return 1.0
+        if kind is CreditKind.NARROWER:
+            return self.settings.partial_credit_narrower
+        return self.settings.partial_credit_related
+
+    def _ancestors_of(self, skill_id: str) -> set[str]:
+        if skill_id not in self._ancestors:
+            self._ancestors[skill_id] = set(self.graph.ancestors(skill_id))
+        return self._ancestors[skill_id]
+
+    def _parents_of(self, skill_id: str) -> set[str]:
+        if skill_id not in self._parents:
+            self._parents[skill_id] = set(self.graph.broader(skill_id))
+        return self._parents[skill_id]
+
+    def _related_of(self, skill_id: str) -> set[str]:
+        if skill_id not in self._related:
+            self._related[skill_id] = set(self.graph.related(skill_id, radius=1))
+        return self._related[skill_id]
+
+    # reports ------------------------------------------------------------------------------
+    def report(
+        self,
+        held: Mapping[str, float],
+        role_id: str,
+        *,
+        employee_id: str | None = None,
+        extra_flags: Iterable[str] = (),
+    ) -> GapReport:
+        """Gaps of `held` (skill id -> level) against the role's profile."""
+        for skill_id in held:
+            self.graph.skill(skill_id)  # NotFoundError for an unknown skill
+        role = self.graph.role(role_id)
+        requirements = self.graph.role_profile(role_id)
+        rows = [self._row(held, req) for req in _merge_requirements(requirements)]
+        flags = set(extra_flags)
+        if not any(level > 0 for level in held.values()):
+            flags.add(FLAG_NO_SKILLS)
+        if any(req.provenance is Provenance.INFERRED for req in requirements):
+            flags.add(FLAG_INFERRED_PROFILE)
+        if not requirements:
+            flags.add(FLAG_NO_REQUIREMENTS)
+        readiness = readiness_of((r.importance, r.current_level, r.required_level) for r in rows)
+        return GapReport(
+            employee_id=employee_id,
+            role_id=role_id,
+            role_title=role.title,
+            rows=self._ordered(rows),
+            readiness=readiness,
+            flags=frozenset(flags),
+        )
+
+    def _row(self, held: Mapping[str, float], req: SkillRequirement) -> SkillGap:
+        raw = max(0.0, held.get(req.skill_id, 0.0))
+        best = self.credit(held, req.skill_id)
+        partial = min(best.level, req.level) if best is not None else 0.0
+        current = max(raw, partial)
+        evidence = best
+        if best is not None and best.kind is not CreditKind.DIRECT and raw >= partial:
+            evidence = Credit(req.skill_id, CreditKind.DIRECT, raw, 1.0) if raw > 0 else None
+        return SkillGap(
+            skill_id=req.skill_id,
+            label=self.graph.skill(req.skill_id).label,
+            required_level=req.level,
+            current_level=current,
+            raw_level=raw,
+            gap=max(0.0, req.level - current),
+            importance=req.importance,
+            evidence=evidence,
+            provenance=req.provenance,
+        )
+
+    def _ordered(self, rows: list[SkillGap]) -> tuple[SkillGap, ...]:
+        by_rank = sorted(rows, key=lambda r: (-r.importance, -r.gap, r.skill_id))
+        open_rows = [r for r in by_rank if r.is_open]
+        met_rows = [r for r in by_rank if not r.is_open]
+        by_id = {r.skill_id: r for r in open_rows}
+        order = self.graph.prerequisite_order([r.skill_id for r in open_rows])
+        return (*[by_id[s] for s in order], *met_rows)
+
+
+def _merge_requirements(
+    requirements: Iterable[SkillRequirement],
+) -> list[SkillRequirement]:
+    """One requirement per skill (the highest level, the highest importance)."""
+    merged: dict[str, SkillRequirement] = {}
+    for req in requirements:
+        seen = merged.get(req.skill_id)
+        if seen is None:
+            merged[req.skill_id] = req
+        else:
+            merged[req.skill_id] = replace(
+                seen,
+                level=max(seen.level, req.level),
+                importance=max(seen.importance, req.importance),
+            )
+    return list(merged.values())
+
+
+def held_levels(employee: Employee) -> dict[str, float]:
+    """skill id -> level an employee holds (the highest if listed twice)."""
+    levels: dict[str, float] = {}
+    for s in employee.skills:
+        levels[s.skill_id] = max(levels.get(s.skill_id, 0.0), s.level)
+    return levels
+
+
+def role_levels(graph: SkillGraph, role_id: str) -> dict[str, float]:
+    """skill id -> level a role requires: what someone fully in that role is taken to hold."""
+    levels: dict[str, float] = {}
+    for req in graph.role_profile(role_id):
+        levels[req.skill_id] = max(levels.get(req.skill_id, 0.0), req.level)
+    return levels
+
+
+def analyzer_for(ctx: EngineContext) -> GapAnalyzer:
+    return GapAnalyzer(ctx.graph, ctx.settings.recommend)
+
+
+def analyze_gaps(
+    ctx: EngineContext,
+    subject: str | Employee | Mapping[str, float],
+    role_id: str | None = None,
+    *,
+    analyzer: GapAnalyzer | None = None,
+) -> GapReport:
+    """Gaps of an employee (id or record) or of a skill-level map against a role.
+
+    The role defaults to the employee's current role; for a skill map it is required.
+    Unknown employee, role or skill ids raise NotFoundError.
+    """
+    analyzer = analyzer or analyzer_for(ctx)
+    if isinstance(subject, str):
+        subject = ctx.employee(subject)
+    if isinstance(subject, Employee):
+        return analyzer.report(
+            held_levels(subject), role_id or subject.role_id, employee_id=subject.id
+        )
+    if role_id is None:
+        raise ValidationError("a role is needed to analyse the gaps of a list of skills")
+    return analyzer.report(dict(subject), role_id)
+
+
+def analyze_role_gaps(
+    ctx: EngineContext, role_id: str, target_role_id: str, *, analyzer: GapAnalyzer | None = None
+) -> GapReport:
+    """Gaps of someone who fully holds `role_id` against `target_role_id` (no employee)."""
+    return analyze_gaps(ctx, role_levels(ctx.graph, role_id), target_role_id, analyzer=analyzer)
