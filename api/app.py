@@ -64,13 +64,23 @@ def create_app(settings: Settings, *, engine_factory: EngineFactory | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Nested lifespans (a test client inside another) share the first one's runtime.
+        if getattr(app.state, "lifespans", 0):
+            app.state.lifespans += 1
+            try:
+                yield
+            finally:
+                app.state.lifespans -= 1
+            return
         store = Store.open(settings)
         runtime = Runtime(settings, store, factory)
         app.state.runtime = runtime
+        app.state.lifespans = 1
         runtime.start()
         try:
             yield
         finally:
+            app.state.lifespans = 0
             store.close()
 
     app = FastAPI(
@@ -83,6 +93,7 @@ def create_app(settings: Settings, *, engine_factory: EngineFactory | None = Non
     install_error_handlers(app)
     for module in ROUTERS:
         app.include_router(module.build(settings))
+    app.include_router(operations.build_admin(settings))
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.api.max_body_bytes)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -1,10 +1,14 @@
-"""Dependency aliases for routes: the runtime, engine, store, caller, paging and limits."""
+"""Dependency aliases for routes: the runtime, engine, store, caller, paging and limits.
 
-from collections.abc import Callable
+The cheap ones are `async def`: FastAPI runs a plain `def` dependency in the thread pool, one
+hop per dependency per request, which costs more than the work they do."""
+
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.access import require_admin
@@ -23,7 +27,7 @@ bearer = HTTPBearer(
 )
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -31,7 +35,7 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -39,21 +43,23 @@ def get_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_store(runtime: RuntimeDep) -> Store:
+async def get_store(runtime: RuntimeDep) -> Store:
     return runtime.store
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
 
 
-def get_state(runtime: RuntimeDep) -> EngineState:
-    return runtime.current()
+async def get_state(runtime: RuntimeDep) -> EngineState:
+    if runtime.sync_due():  # the store may have moved on: check it off the event loop
+        return await run_in_threadpool(runtime.current)
+    return runtime.current_state()
 
 
 StateDep = Annotated[EngineState, Depends(get_state)]
 
 
-def get_engine(state: StateDep) -> "Engine":
+async def get_engine(state: StateDep) -> "Engine":
     return state.engine
 
 
@@ -63,7 +69,7 @@ else:  # FastAPI resolves annotations at runtime; the engine module loads lazily
     EngineDep = Annotated[object, Depends(get_engine)]
 
 
-def current_user(
+async def current_user(
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
@@ -77,7 +83,7 @@ def current_user(
 CurrentUser = Annotated[Principal, Depends(current_user)]
 
 
-def admin_user(user: CurrentUser) -> Principal:
+async def admin_user(user: CurrentUser) -> Principal:
     require_admin(user)
     return user
 
@@ -91,11 +97,11 @@ class Paging:
     limit: int
 
 
-def paging_for(settings: Settings) -> Callable[..., Paging]:
+def paging_for(settings: Settings) -> Callable[..., Awaitable[Paging]]:
     """`?offset=&limit=` with limit capped at settings.api.max_page_size (422 above)."""
     max_page = settings.api.max_page_size
 
-    def paging(
+    async def paging(
         offset: Annotated[int, Query(ge=0, le=10_000_000, description="items to skip")] = 0,
         limit: Annotated[
             int, Query(ge=1, le=max_page, description=f"page size, at most {max_page}")

@@ -124,6 +124,8 @@ class Runtime:
         self._last_reindex: dict[str, Any] | None = None
         self._last_check = 0.0
         self._started = threading.Event()
+        self._failed_revision: int | None = None  # a head that could not be applied
+        self._sync_error = ""
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -152,7 +154,7 @@ class Runtime:
             phase=self._phase,
             revision=state.revision if state else None,
             store_revision=self.store.revision(),
-            detail=self._detail,
+            detail=self._detail or self._sync_error,
             reindexing=self._reindexing.locked(),
             last_reindex=self._last_reindex,
         )
@@ -200,6 +202,17 @@ class Runtime:
             raise EngineUnavailableError(self._unavailable_reason())
         return state
 
+    def sync_due(self) -> bool:
+        """Whether the next `current()` would look at the store (cheap, no I/O)."""
+        return time.monotonic() - self._last_check >= SYNC_INTERVAL_S
+
+    def current_state(self) -> EngineState:
+        """The current state without looking at the store."""
+        state = self._state
+        if state is None:
+            raise EngineUnavailableError(self._unavailable_reason())
+        return state
+
     def _unavailable_reason(self) -> str:
         if self._phase == "starting":
             return "the engine is loading; retry shortly"
@@ -211,8 +224,14 @@ class Runtime:
             return
         self._last_check = now
         state = self._state
-        if state is None or self.store.revision() != state.revision:
-            self.sync(wait=False)
+        head = self.store.revision()
+        if head == self._failed_revision:
+            return  # already failed on this head; keep answering with the current engine
+        if state is None or head != state.revision:
+            try:
+                self.sync(wait=False)
+            except Exception:  # logged and shown on /ready; readers keep the current engine
+                return
 
     # ------------------------------------------------------------------ writing
 
@@ -226,9 +245,16 @@ class Runtime:
         if not self._apply.acquire(blocking=wait):
             return
         try:
+            head = self.store.revision()
             state = self._state
             engine = self._caught_up(state.engine) if state else self._rebuilt(save=True)
             self._swap(engine)
+            self._failed_revision, self._sync_error = None, ""
+        except Exception as exc:
+            log.exception("could not apply the store's changes to the engine")
+            self._failed_revision = head
+            self._sync_error = f"engine behind the store: {type(exc).__name__}: {exc}"
+            raise
         finally:
             self._apply.release()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
 
 from skillgraph.data.schema import (
     Evidence,
@@ -32,10 +32,14 @@ Label = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 Short = Annotated[str, StringConstraints(max_length=300)]
 Text = Annotated[str, StringConstraints(max_length=20_000)]
 Comment = Annotated[str, StringConstraints(max_length=2_000)]
-Level = Annotated[float, Field(ge=0.0, le=5.0, description="0 none .. 5 expert")]
-Importance = Annotated[float, Field(ge=0.0, le=1.0)]
-Rating = Annotated[int, Field(ge=1, le=5)]
-UtcOffset = Annotated[float, Field(ge=-12.0, le=14.0)]
+# strict numbers and booleans: false is not 0, 0 is not false ("1" is not 1)
+SInt = Annotated[int, Strict()]
+SFloat = Annotated[float, Strict()]  # an int is a float
+SBool = Annotated[bool, Strict()]
+Level = Annotated[float, Strict(), Field(ge=0.0, le=5.0, description="0 none .. 5 expert")]
+Importance = Annotated[float, Strict(), Field(ge=0.0, le=1.0)]
+Rating = Annotated[int, Strict(), Field(ge=1, le=5)]
+UtcOffset = Annotated[float, Strict(), Field(ge=-12.0, le=14.0)]
 MANY = 500  # longest list accepted in a body
 
 
@@ -150,7 +154,7 @@ class InferRequest(RequestModel):
         },
     )
     text: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
-    k: int = Field(default=20, ge=1, le=100)
+    k: SInt = Field(default=20, ge=1, le=100)
 
 
 class InferredSkill(PublicModel):
@@ -198,7 +202,7 @@ class RoleCreate(RequestModel):
     title: Label
     description: Text = ""
     family: Short = ""
-    seniority: int = Field(default=0, ge=0, le=10)
+    seniority: SInt = Field(default=0, ge=0, le=10)
     requirements: list[RequirementIn] = Field(default_factory=list, max_length=MANY)
     alt_titles: list[Label] = Field(default_factory=list, max_length=50)
     tasks: list[Text] = Field(default_factory=list, max_length=100)
@@ -210,7 +214,7 @@ class RoleUpdate(RequestModel):
     title: Label | None = None
     description: Text | None = None
     family: Short | None = None
-    seniority: int | None = Field(default=None, ge=0, le=10)
+    seniority: SInt | None = Field(default=None, ge=0, le=10)
     requirements: list[RequirementIn] | None = Field(default=None, max_length=MANY)
     alt_titles: list[Label] | None = Field(default=None, max_length=50)
     tasks: list[Text] | None = Field(default=None, max_length=100)
@@ -301,7 +305,7 @@ class EmployeeCreate(RequestModel):
     history: list[RoleSpellIn] = Field(default_factory=list, max_length=100)
     interests: list[Short] = Field(default_factory=list, max_length=100)
     about: Text = ""
-    active: bool = True
+    active: SBool = True
 
 
 class EmployeeUpdate(RequestModel):
@@ -324,7 +328,7 @@ class EmployeeUpdate(RequestModel):
     history: list[RoleSpellIn] | None = Field(default=None, max_length=100)
     interests: list[Short] | None = Field(default=None, max_length=100)
     about: Text | None = None
-    active: bool | None = None
+    active: SBool | None = None
 
 
 class EmployeeSelfUpdate(RequestModel):
@@ -403,22 +407,22 @@ class MentorOfferCreate(RequestModel):
     )
     id: NewId
     employee_id: Ref
-    capacity: int = Field(ge=0, le=50)
+    capacity: SInt = Field(ge=0, le=50)
     modes: list[MentorMode] = Field(
         default_factory=lambda: [MentorMode.ONE_ON_ONE], min_length=1, max_length=4
     )
     topics: list[Ref] = Field(default_factory=list, max_length=MANY)
-    max_group_size: int = Field(default=6, ge=1, le=50)
-    available: bool = True
+    max_group_size: SInt = Field(default=6, ge=1, le=50)
+    available: SBool = True
 
 
 class MentorOfferUpdate(RequestModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {"available": False}})
-    capacity: int | None = Field(default=None, ge=0, le=50)
+    capacity: SInt | None = Field(default=None, ge=0, le=50)
     modes: list[MentorMode] | None = Field(default=None, min_length=1, max_length=4)
     topics: list[Ref] | None = Field(default=None, max_length=MANY)
-    max_group_size: int | None = Field(default=None, ge=1, le=50)
-    available: bool | None = None
+    max_group_size: SInt | None = Field(default=None, ge=1, le=50)
+    available: SBool | None = None
 
 
 class MentorOfferPublic(PublicModel):
@@ -470,7 +474,7 @@ class LearningItemCreate(RequestModel):
     description: Text = ""
     provider: Short = ""
     modality: Modality = Modality.COURSE
-    duration_hours: float = Field(default=1.0, gt=0.0, le=10_000.0)
+    duration_hours: SFloat = Field(default=1.0, gt=0.0, le=10_000.0)
     level: Level = 2.0
     skills: list[SkillTaughtIn] = Field(default_factory=list, max_length=MANY)
     prerequisites: list[RequirementIn] = Field(default_factory=list, max_length=MANY)
@@ -484,7 +488,7 @@ class LearningItemUpdate(RequestModel):
     description: Text | None = None
     provider: Short | None = None
     modality: Modality | None = None
-    duration_hours: float | None = Field(default=None, gt=0.0, le=10_000.0)
+    duration_hours: SFloat | None = Field(default=None, gt=0.0, le=10_000.0)
     level: Level | None = None
     skills: list[SkillTaughtIn] | None = Field(default=None, max_length=MANY)
     prerequisites: list[RequirementIn] | None = Field(default=None, max_length=MANY)

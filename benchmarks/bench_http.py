@@ -343,6 +343,7 @@ def main() -> None:
     one = by[f"HTTP content, 1 worker(s), concurrency {CONCURRENCY}"]["rps"]
     two = by[f"HTTP content, 2 worker(s), concurrency {CONCURRENCY}"]["rps"]
     print(f"\nHTTP overhead at p50 (concurrency 1 vs in-process): {100 * (c1 - base) / base:.1f}%")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"2 workers vs 1 (content, concurrency {CONCURRENCY}): {two / one:.2f}x")
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import platform
 import time
+from pathlib import Path
 from typing import Any
 
 import faiss
@@ -100,6 +101,12 @@ def main() -> None:
     parser.add_argument("--ef-search", type=int, default=None, help="override HNSW efSearch")
     parser.add_argument("--nprobe-fraction", type=float, default=None, help="override IVF")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--vectors",
+        type=Path,
+        default=None,
+        help="a .npy of real unit vectors instead of synthetic ones (last --queries rows query)",
+    )
     args = parser.parse_args()
     faiss.omp_set_num_threads(args.threads)
     options: dict[str, Any] = {}
@@ -109,17 +116,23 @@ def main() -> None:
         options["nprobe_fraction"] = args.nprobe_fraction
 
     print(
-        f"machine: {platform.processor() or platform.machine()}, {args.threads} thread(s), "
+        f"machine: {platform.machine()}, {args.threads} thread(s), "
         f"faiss {faiss.__version__}, dim {args.dim}, {args.queries} held-out queries, k={args.k}, "
         f"spread {args.spread}, options {options or 'defaults'}\n"
     )
     print("| n | type | build s | bytes/vector | p50 ms | p99 ms | batched ms/query | recall@10 |")
     print("|---|---|---|---|---|---|---|---|")
     for n in (int(s) for s in args.sizes.split(",")):
-        rng = np.random.default_rng(args.seed)
-        data = clustered(rng, n + args.queries, args.dim, args.spread)
-        x, q = data[:n], data[n:]
-        del data
+        if args.vectors is not None:
+            real = np.load(args.vectors).astype(np.float32)
+            rows = np.random.default_rng(args.seed).permutation(len(real))
+            x, q = real[rows[: len(real) - args.queries]][:n], real[rows[-args.queries :]]
+            n = len(x)
+        else:
+            rng = np.random.default_rng(args.seed)
+            data = clustered(rng, n + args.queries, args.dim, args.spread)
+            x, q = data[:n], data[n:]
+            del data
         truth = exact_top_k(x, q, args.k)
         for index_type in args.types.split(","):
             r = measure(index_type, x, q, truth, args.k, options)

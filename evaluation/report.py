@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -23,6 +24,7 @@ from evaluation.results import EvaluationResult, ProtocolResult, SystemResult
 RESULTS_FILE = "results.json"
 REPORT_FILE = "report.html"
 SIGNIFICANCE = 0.05
+WIDE_TABLE_COLUMNS = 170  # below this the terminal table puts systems in columns
 BEYOND_LABELS = {
     "coverage": "coverage",
     "diversity": "diversity",
@@ -71,7 +73,10 @@ def print_summary(console: Console, result: EvaluationResult) -> None:
         if not protocol.applicable:
             console.print(f"[yellow]{protocol.name}[/]: not applicable ({protocol.description})")
             continue
-        console.print(_protocol_table(protocol, result))
+        wide = console.width >= WIDE_TABLE_COLUMNS
+        console.print(
+            _protocol_table(protocol, result) if wide else _narrow_table(protocol, result)
+        )
         for note in protocol.notes:
             console.print(f"  [dim]- {note}[/]")
         if protocol.unknown and protocol.unknown["unknown"]:
@@ -106,6 +111,32 @@ def _protocol_table(protocol: ProtocolResult, result: EvaluationResult) -> Table
         cells.append("" if p is None else _p_text(p))
         style = "bold" if system.kind == "engine" else None
         table.add_row(system.name, *cells, style=style)
+    return table
+
+
+def _narrow_table(protocol: ProtocolResult, result: EvaluationResult) -> Table:
+    """Systems as columns, means only (the intervals are in report.html): fits 80 columns."""
+    table = Table(
+        title=f"{protocol.name} ({protocol.task}, {protocol.queries} queries; "
+        f"{result.confidence:.0%} CIs in {REPORT_FILE})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    table.add_column("")
+    for system in protocol.systems:
+        table.add_column(
+            system.name, justify="right", style="bold" if system.kind == "engine" else None
+        )
+    for metric in result.metrics:
+        table.add_row(metric, *(f"{s.metrics[metric].mean:.3f}" for s in protocol.systems))
+    for key in ("coverage", "diversity", "novelty"):
+        table.add_row(BEYOND_LABELS[key], *(_number(s.beyond.get(key)) for s in protocol.systems))
+    p_values = _p_vs_first_engine(protocol)
+    table.add_row(
+        f"p vs engine ({protocol.headline})",
+        *("" if s.name not in p_values else _p_text(p_values[s.name]) for s in protocol.systems),
+    )
     return table
 
 

@@ -1,7 +1,16 @@
 """Scriptable answers: one query in, plain JSON-able data out (CLI, batch exports).
 
 A query is an employee id, a role id, or a comma-separated list of skill ids; `kind` is one of
-gaps, mentors, content, roles, paths, plan.
+gaps, mentors, content, roles, paths, plan. What each kind accepts:
+
+| kind    | employee | role                         | skill list                     |
+|---------|----------|------------------------------|--------------------------------|
+| gaps    | yes      | with a target (role vs role) | with a target (held at level 3) |
+| mentors | yes      | yes (the role's profile)     | yes                            |
+| content | yes      | yes (the role's profile)     | yes                            |
+| roles   | yes      | yes (moves from the role)    | yes                            |
+| paths   | yes      | yes (paths from the role)    | no                             |
+| plan    | yes, with a target | no                 | no                             |
 """
 
 from __future__ import annotations
@@ -15,14 +24,12 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-
 from skillgraph.engine import Engine
 from skillgraph.errors import DatasetError, SkillgraphError, ValidationError
 from skillgraph.recommend.base import Query
 
 KINDS = ("gaps", "mentors", "content", "roles", "paths", "plan")
+SKILL_LIST_LEVEL = 3.0  # a skill list names skills held at "intermediate"
 
 
 @dataclass(frozen=True)
@@ -65,61 +72,83 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+def _skill_list(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s.strip() for s in text.split(",") if s.strip()))
+
+
 def single_query(*, employee: str | None, role: str | None, skills: str | None) -> Subject:
     given = [x for x in (employee, role, skills) if x]
     if len(given) != 1:
         raise ValidationError("give exactly one of: an employee id, --role, or --skills")
     if skills:
-        return Subject(skill_ids=tuple(s.strip() for s in skills.split(",") if s.strip()))
+        return Subject(skill_ids=_skill_list(skills))
     return Subject(employee_id=employee, role_id=role)
 
 
 def parse_line(line: str, engine: Engine) -> Subject:
     """A batch line: an employee id, a role id, or a comma-separated skill list."""
     text = line.strip()
-    if text in engine.records.employees:
+    records = engine.records
+    if text in records.employees:
         return Subject(employee_id=text)
-    if text in engine.records.roles:
+    if text in records.roles:
         return Subject(role_id=text)
-    return Subject(skill_ids=tuple(s.strip() for s in text.split(",") if s.strip()))
+    skills = _skill_list(text)
+    if len(skills) == 1 and skills[0] not in records.skills:
+        raise ValidationError(f"{text!r} is not an employee, role or skill id")
+    return Subject(skill_ids=skills)
 
 
-def queries_from_file(path: Path) -> Iterator[str]:
+def queries_from_file(path: Path) -> list[tuple[int, str]]:
+    """(line number, query) for each line that is neither blank nor a # comment."""
     try:
-        with path.open(encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip() and not line.lstrip().startswith("#"):
-                    yield line
+        lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
         raise DatasetError("file not found", file=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DatasetError(f"cannot read the file: {exc}", file=str(path)) from None
+    return [
+        (number, line.strip())
+        for number, line in enumerate(lines, start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
 
 
-def all_queries(engine: Engine, *, roles: bool = False) -> Iterator[str]:
+def all_queries(engine: Engine, *, roles: bool = False) -> list[tuple[int, str]]:
+    """Every role, or every active employee, numbered from 1."""
     if roles:
-        yield from engine.records.roles
+        ids = list(engine.records.roles)
     else:
-        yield from (e.id for e in engine.records.employees.values() if e.active)
+        ids = [e.id for e in engine.records.employees.values() if e.active]
+    return list(enumerate(ids, start=1))
 
 
 def stream(
-    engine: Engine, kind: str, lines: Iterable[str], options: Options
+    engine: Engine, kind: str, queries: Iterable[tuple[int, str]], options: Options
 ) -> Iterator[dict[str, Any]]:
-    """One JSON-able row per query; a query that fails yields its error instead of stopping."""
-    for line in lines:
-        subject = parse_line(line, engine)
+    """One JSON-able row per query; a query that fails yields its error (with its line number)
+    instead of stopping the batch."""
+    check_kind(kind)
+    for number, text in queries:
         try:
+            subject = parse_line(text, engine)
             yield {
                 "query": subject.label,
                 "kind": kind,
                 "result": answer(engine, kind, subject, options),
             }
         except SkillgraphError as exc:
-            yield {"query": subject.label, "kind": kind, "error": str(exc)}
+            yield {"query": text, "kind": kind, "line": number, "error": str(exc)}
+
+
+def check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValidationError(f"unknown answer kind {kind!r}; one of {', '.join(KINDS)}")
 
 
 def answer(engine: Engine, kind: str, subject: Subject, options: Options) -> Any:
-    if kind not in KINDS:
-        raise ValidationError(f"unknown answer kind {kind!r}; one of {', '.join(KINDS)}")
+    """The answer of `kind` for `subject`, as JSON-able data."""
+    check_kind(kind)
     target = options.target_role_id
     filters: dict[str, Any] = {"mode": options.mode} if options.mode else {}
     query = Query(
@@ -139,7 +168,13 @@ def answer(engine: Engine, kind: str, subject: Subject, options: Options) -> Any
     if kind == "roles":
         return to_jsonable(engine.next_roles(query))
     if kind == "paths":
-        return to_jsonable(engine.paths(query, max_hops=options.max_hops))
+        if subject.skill_ids:
+            raise ValidationError("paths start from an employee or a role (--role), not skills")
+        paths = to_jsonable(engine.paths(query, max_hops=options.max_hops))
+        roles = engine.records.roles
+        for path in paths:
+            path["titles"] = [roles[r].title if r in roles else r for r in path.get("roles", [])]
+        return paths
     if subject.employee_id is None or target is None:
         raise ValidationError("a plan needs an employee id and --target")
     return to_jsonable(engine.plan(subject.employee_id, target))
@@ -148,55 +183,29 @@ def answer(engine: Engine, kind: str, subject: Subject, options: Options) -> Any
 def _gaps(engine: Engine, subject: Subject, target: str | None) -> Any:
     if subject.employee_id:
         return engine.gaps(subject.employee_id, target)
-    if subject.role_id:
-        if target is None:
-            raise ValidationError("gaps of a role need --target (the role to compare against)")
-        return engine.role_gaps(subject.role_id, target)
     if target is None:
-        raise ValidationError("gaps of a skill list need --target")
-    return engine.skill_gaps(dict.fromkeys(subject.skill_ids, 3.0), target)
+        what = "a role" if subject.role_id else "a skill list"
+        raise ValidationError(f"gaps of {what} need --target (the role to compare against)")
+    if subject.role_id:
+        return engine.role_gaps(subject.role_id, target)
+    return engine.skill_gaps(dict.fromkeys(subject.skill_ids, SKILL_LIST_LEVEL), target)
 
 
-def print_table(console: Console, kind: str, result: Any) -> None:
-    """A compact human view; --json has everything."""
-    if kind == "gaps":
-        table = Table(
-            title=f"gaps for {result.get('role_id')} (readiness {result.get('readiness')})"
-        )
-        for col in ("skill", "required", "current", "gap", "importance"):
-            table.add_column(col)
-        for row in result.get("rows", result.get("gaps", [])):
-            table.add_row(
-                str(row.get("label", row.get("skill_id"))),
-                str(row.get("required_level")),
-                str(row.get("current_level")),
-                str(row.get("gap")),
-                str(row.get("importance")),
-            )
-        console.print(table)
-        return
-    if isinstance(result, list):
-        table = Table(title=kind)
-        for col in ("#", "id", "score", "why"):
-            table.add_column(col)
-        for rank, row in enumerate(result, start=1):
-            why = row.get("explanation", {}).get("text", "") if isinstance(row, dict) else ""
-            ident = row.get("item_id") or row.get("target") or json.dumps(row)[:40]
-            table.add_row(str(rank), str(ident), str(row.get("score", "")), why)
-        console.print(table)
-        return
-    console.print_json(json.dumps(result))
+# ---------------------------------------------------------------------- exports
 
 
 def role_profile_rows(engine: Engine) -> Iterator[dict[str, Any]]:
-    """Each role with its declared and inferred requirements."""
+    """Each role with its declared and inferred requirements (level, importance, score)."""
     labels = {sid: s.label for sid, s in engine.records.skills.items()}
     for role in engine.records.roles.values():
+        provenances = {r.provenance.value for r in role.requirements}
         yield {
             "role_id": role.id,
             "title": role.title,
             "family": role.family,
-            "profile": "inferred" if role.profile_inferred else "declared",
+            "seniority": role.seniority,
+            "source": role.source,
+            "profile": "mixed" if len(provenances) > 1 else next(iter(provenances), "empty"),
             "skills": [
                 {
                     "skill_id": r.skill_id,
@@ -211,16 +220,64 @@ def role_profile_rows(engine: Engine) -> Iterator[dict[str, Any]]:
         }
 
 
+def inferred_skill_rows(engine: Engine, text: str, k: int) -> list[dict[str, Any]]:
+    skills = engine.records.skills
+    return [
+        {
+            "skill_id": sid,
+            "label": skills[sid].label if sid in skills else sid,
+            "kind": skills[sid].kind.value if sid in skills else "",
+            "score": round(score, 4),
+        }
+        for sid, score in engine.infer_skills(text, k=k)
+    ]
+
+
+# ---------------------------------------------------------------------- mentoring rounds
+
+
 def solve_round_file(engine: Engine, path: Path, *, compare_greedy: bool = False) -> Any:
-    """Solve a mentoring round defined in a JSON file."""
-    from skillgraph.recommend import matching
+    """Solve a mentoring round defined in a JSON file: the matches, the unmatched with their
+    reasons, the mentor shortages on the round's skills, and (optionally) the greedy baseline."""
+    from skillgraph.recommend.matching import RoundDefinition, solve_round
+    from skillgraph.recommend.matching_context import ContextGaps, context_inputs
+    from skillgraph.recommend.supply import supply_demand
 
     try:
-        definition = json.loads(path.read_text(encoding="utf-8"))
+        definition = RoundDefinition.from_dict(_read_json_object(path))
+    except ValidationError as exc:
+        raise DatasetError(str(exc), file=str(path)) from None
+    inputs = context_inputs(engine.ctx, definition, recommender=engine.mentor_recommender)
+    result = solve_round(definition, inputs)
+    shortages = supply_demand(
+        engine.records,
+        ContextGaps(engine.ctx),
+        cohort=list(result.mentee_gaps),
+        skills=definition.gap_skills or None,
+        used=engine.ctx.mentor_load,
+    )
+    out: dict[str, Any] = {
+        **to_jsonable(result),
+        "shortages": [
+            {**to_jsonable(b), "message": line}
+            for b, line in zip(shortages.shortages, shortages.shortage_lines(), strict=True)
+        ],
+    }
+    if compare_greedy:
+        greedy = solve_round(definition, inputs, greedy=True)
+        out["greedy"] = {"stats": to_jsonable(greedy.stats), "solver": to_jsonable(greedy.solver)}
+    return out
+
+
+def _read_json_object(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DatasetError("file not found", file=str(path)) from None
     except json.JSONDecodeError as exc:
         raise DatasetError(f"invalid JSON: {exc.msg}", file=str(path), row=exc.lineno) from None
-    return to_jsonable(
-        matching.solve_definition(engine.ctx, definition, compare_greedy=compare_greedy)
-    )
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DatasetError(f"cannot read the file: {exc}", file=str(path)) from None
+    if not isinstance(data, dict):
+        raise DatasetError("expected a JSON object (a round definition)", file=str(path))
+    return data

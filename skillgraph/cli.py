@@ -1,11 +1,14 @@
-"""The `skillgraph` command: ingest, build, info, recommend, evaluate, match, serve.
+"""The `skillgraph` command: ingest, build, info, recommend, export, evaluate, match, serve.
 
 Heavy imports (torch, the engine) happen inside commands so that `--help` and `info` stay fast.
+Output goes to stdout (tables, JSON, JSON lines); progress, notes and errors to stderr. Every
+failure prints one line saying what and where (file, row, field) and exits with status 1.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,29 +18,40 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
+from skillgraph.cli_views import print_answer, print_counts, print_round, print_skills
 from skillgraph.config import Settings
-from skillgraph.errors import SkillgraphError
+from skillgraph.errors import DatasetError, SkillgraphError
 
 if TYPE_CHECKING:
     from skillgraph.data.schema import Records
     from skillgraph.engine import Engine
 
 app = typer.Typer(
-    no_args_is_help=True, help="Skills-graph recommendations: gaps, mentors, content, paths."
+    no_args_is_help=True,
+    help="Skills-graph recommendations: gaps, mentors, content, paths.",
+    pretty_exceptions_enable=False,
 )
-ingest_app = typer.Typer(no_args_is_help=True, help="Load records into a data directory.")
+ingest_app = typer.Typer(
+    no_args_is_help=True,
+    help="Load records into a data directory. Records add up: ingest an ontology (esco, onet), "
+    "then a company and content on top; --replace starts the directory's records afresh.",
+)
 skills_app = typer.Typer(no_args_is_help=True, help="Skill look-ups and inference.")
 export_app = typer.Typer(no_args_is_help=True, help="Export engine data.")
-recommend_app = typer.Typer(no_args_is_help=True, help="Recommendations, as tables or JSON.")
+recommend_app = typer.Typer(
+    no_args_is_help=True,
+    help="Recommendations for an employee (or a role / skill list), as tables or JSON; "
+    "--batch FILE or --all stream JSON lines.",
+)
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(skills_app, name="skills")
 app.add_typer(export_app, name="export")
 app.add_typer(recommend_app, name="recommend")
 
-console = Console(stderr=True)
+console = Console(stderr=True)  # progress, notes and errors
 T = TypeVar("T")
+ProgressFn = Callable[[str, int, int], None]
 
 DataDir = Annotated[
     Path | None,
@@ -46,6 +60,20 @@ DataDir = Annotated[
     ),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+ReplaceFlag = Annotated[
+    bool, typer.Option("--replace", help="Start the records afresh from this input alone.")
+]
+
+
+@app.callback()
+def _setup() -> None:
+    """Model files are local only; their loading bars would clutter stderr next to ours."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
+def _stdout() -> Console:
+    return Console(soft_wrap=False)
 
 
 def _settings(data_dir: Path | None, **overrides: Any) -> Settings:
@@ -55,14 +83,14 @@ def _settings(data_dir: Path | None, **overrides: Any) -> Settings:
     return settings.with_overrides(**overrides) if overrides else settings
 
 
-def _fail(exc: Exception) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {exc}")
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code=1)
 
 
 @contextmanager
-def _progress() -> Iterator[Callable[[str, int, int], None]]:
-    """A rich progress callback: progress(stage, done, total)."""
+def _progress() -> Iterator[ProgressFn]:
+    """A rich progress callback, progress(stage, done, total), drawn only on a terminal."""
     tasks: dict[str, Any] = {}
     with Progress(
         TextColumn("{task.description}"),
@@ -70,7 +98,7 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=console,
-        transient=False,
+        transient=True,
         disable=not console.is_terminal,
     ) as bar:
 
@@ -83,60 +111,85 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
 
 
 def _guard(action: Callable[[], T]) -> T:
+    """Run `action`; a skillgraph error or an OS error becomes one line on stderr and exit 1."""
     try:
         return action()
     except SkillgraphError as exc:
-        raise _fail(exc) from None
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise _fail(f"{exc.strerror or exc}{where}") from None
 
 
 # ---------------------------------------------------------------- ingest
 
 
-def _ingest(data_dir: Path | None, load: Callable[[Records | None], Records]) -> None:
+def _ingest(
+    data_dir: Path | None,
+    load: Callable[[Records | None, ProgressFn], Records],
+    *,
+    replace: bool,
+) -> None:
     from skillgraph import workspace
 
     settings = _settings(data_dir)
 
     def run() -> None:
-        with _progress():
-            records = workspace.ingest(settings, load)
-        _print_counts(records.counts(), f"{settings.data_dir}")
+        with _progress() as progress:
+            try:
+                records = workspace.ingest(
+                    settings, lambda base: load(base, progress), replace=replace
+                )
+            except DatasetError as exc:
+                if "duplicate" not in exc.message or replace:
+                    raise
+                hint = " (records add up across ingests; --replace starts afresh)"
+                raise DatasetError(
+                    exc.message + hint, file=exc.file, row=exc.row, field=exc.field
+                ) from None
+        print_counts(_stdout(), records.counts(), f"records in {settings.data_dir}")
+        console.print("next: `skillgraph build` to embed and index them")
 
     _guard(run)
 
 
-@ingest_app.command("esco")
-def ingest_esco(path: Path, data_dir: DataDir = None) -> None:
-    """ESCO v1.1.1 CSV release (file names with or without `_en`)."""
-    from skillgraph.data.esco import load_esco
+def _merged(base: Records | None, loaded: Records, source: Path) -> Records:
     from skillgraph.data.validate import merge
 
-    def load(base: Records | None) -> Records:
-        loaded = load_esco(path)
-        return merge(base, loaded, source=str(path)) if base else loaded
+    return merge(base, loaded, source=str(source)) if base else loaded
 
-    _ingest(data_dir, load)
+
+@ingest_app.command("esco")
+def ingest_esco(path: Path, data_dir: DataDir = None, replace: ReplaceFlag = False) -> None:
+    """ESCO v1.1.1 CSV release (file names with or without `_en`)."""
+    from skillgraph.data.esco import load_esco
+
+    _ingest(
+        data_dir,
+        lambda base, progress: _merged(base, load_esco(path, progress=progress), path),
+        replace=replace,
+    )
 
 
 @ingest_app.command("onet")
-def ingest_onet(path: Path, data_dir: DataDir = None) -> None:
+def ingest_onet(path: Path, data_dir: DataDir = None, replace: ReplaceFlag = False) -> None:
     """O*NET text release (Occupation Data, Skills, Knowledge, Technology Skills, ...)."""
     from skillgraph.data.onet import load_onet
-    from skillgraph.data.validate import merge
 
-    def load(base: Records | None) -> Records:
-        loaded = load_onet(path)
-        return merge(base, loaded, source=str(path)) if base else loaded
-
-    _ingest(data_dir, load)
+    _ingest(
+        data_dir,
+        lambda base, progress: _merged(base, load_onet(path, progress=progress), path),
+        replace=replace,
+    )
 
 
 @ingest_app.command("company")
-def ingest_company(path: Path, data_dir: DataDir = None) -> None:
-    """A company directory in the documented format (datasets/FORMAT.md)."""
+def ingest_company(path: Path, data_dir: DataDir = None, replace: ReplaceFlag = False) -> None:
+    """A company directory in the documented format (datasets/FORMAT.md); its skill ids may
+    refer to skills of an ontology ingested before."""
     from skillgraph.data.company import load_company
 
-    _ingest(data_dir, lambda base: load_company(path, base=base))
+    _ingest(data_dir, lambda base, _: load_company(path, base=base), replace=replace)
 
 
 @ingest_app.command("content")
@@ -146,21 +199,44 @@ def ingest_content(
     mapping: Annotated[
         list[str] | None,
         typer.Option(
-            "--map", help="field=column, e.g. --map id=course_id --map title=course_title"
+            "--map",
+            help="field=column (repeatable), e.g. --map title=course_title --map id=course_id; "
+            "fields: title, id, description, text, level, duration, modality, provider, url, "
+            "id_prefix; modality and provider also take =constant (--map provider==Udemy). "
+            "Over a --preset, a --map replaces that field.",
         ),
     ] = None,
-    preset: Annotated[str | None, typer.Option(help="A ready mapping: edx or udemy.")] = None,
+    preset: Annotated[
+        str | None, typer.Option(help="A ready mapping for a known export: edx or udemy.")
+    ] = None,
+    replace: ReplaceFlag = False,
 ) -> None:
-    """A course catalog export (CSV) as learning items; skills are inferred when building."""
+    """A course catalog export (CSV) as learning items; the skills each teaches are inferred
+    from its text when the engine is built."""
     from skillgraph.data import catalog as cat
-    from skillgraph.data.validate import merge
 
-    def load(base: Records | None) -> Records:
-        column_mapping = cat.mapping_from(preset=preset, pairs=mapping or [])
+    def load(base: Records | None, _: ProgressFn) -> Records:
+        column_mapping = _column_mapping(preset, mapping or [])
         loaded = cat.load_catalog(catalog, column_mapping, base=base or _empty())
-        return merge(base, loaded, source=str(catalog)) if base else loaded
+        return _merged(base, loaded, catalog)
 
-    _ingest(data_dir, load)
+    _ingest(data_dir, load, replace=replace)
+
+
+def _column_mapping(preset: str | None, pairs: list[str]) -> Any:
+    from skillgraph.data import catalog as cat
+    from skillgraph.errors import ValidationError
+
+    if preset is None and not pairs:
+        raise ValidationError(
+            "say which columns hold what: --preset edx|udemy, or --map title=COLUMN ..."
+        )
+    base = None
+    if preset is not None:
+        if preset.lower() not in cat.MAPPINGS:
+            raise ValidationError(f"unknown preset {preset!r}; known: {', '.join(cat.MAPPINGS)}")
+        base = cat.MAPPINGS[preset.lower()]
+    return cat.ColumnMapping.parse(pairs, base=base)
 
 
 def _empty() -> Records:
@@ -175,36 +251,41 @@ def _empty() -> Records:
 @app.command()
 def build(
     dataset: Annotated[
-        Path | None, typer.Argument(help="A company directory to ingest first.")
+        Path | None,
+        typer.Argument(help="A company directory: its records replace the directory's first."),
     ] = None,
     data_dir: DataDir = None,
     if_missing: Annotated[
         bool, typer.Option(help="Do nothing when the engine is already built.")
     ] = False,
 ) -> None:
-    """Ingest DATASET (optional) and build the engine: embeddings, indexes, inferred profiles."""
+    """Build the engine (embeddings, indexes, inferred profiles, career graph) from the
+    ingested records, or from DATASET."""
     from skillgraph import workspace
 
     settings = _settings(data_dir)
 
     def run() -> None:
-        if if_missing and workspace.engine_ready(settings):
+        if if_missing and dataset is None and workspace.engine_ready(settings):
             console.print(f"engine in {settings.data_dir} is up to date")
             return
-        with _progress() as progress:
-            if dataset is not None:
-                from skillgraph.data.company import load_company
+        records = None
+        if dataset is not None:
+            from skillgraph.data.company import load_company
 
-                workspace.ingest(settings, lambda base: load_company(dataset), replace=True)
-            engine = workspace.build_engine(settings, progress=progress)
-        _print_counts(engine.counts(), f"engine in {settings.data_dir}")
+            records = load_company(dataset)
+        with _progress() as progress:
+            engine = workspace.build_engine(settings, records=records, progress=progress)
+        print_counts(_stdout(), engine.counts(), f"engine in {settings.data_dir}")
+        seconds = engine.stats.get("seconds", {})
+        console.print(f"built in {sum(seconds.values()):.1f} s")
 
     _guard(run)
 
 
 @app.command()
 def info(data_dir: DataDir = None, as_json: JsonFlag = False) -> None:
-    """Counts of skills, roles, employees, mentors, content and edges."""
+    """Counts of skills, roles, employees, mentors, content and edges, and the engine's state."""
     from skillgraph import workspace
 
     settings = _settings(data_dir)
@@ -212,16 +293,7 @@ def info(data_dir: DataDir = None, as_json: JsonFlag = False) -> None:
     if as_json:
         typer.echo(json.dumps(counts, indent=2))
     else:
-        _print_counts(counts, str(settings.data_dir))
-
-
-def _print_counts(counts: dict[str, Any], title: str) -> None:
-    table = Table(title=title)
-    table.add_column("what")
-    table.add_column("count", justify="right")
-    for key, value in counts.items():
-        table.add_row(key, f"{value:,}" if isinstance(value, int) else str(value))
-    Console().print(table)
+        print_counts(_stdout(), counts, str(settings.data_dir))
 
 
 # ---------------------------------------------------------------- serve / token
@@ -259,14 +331,14 @@ def serve(
             workers=api.workers,
         )
     else:
-        uvicorn.run(create_app(settings), host=api.host, port=api.port)
+        uvicorn.run(_guard(lambda: create_app(settings)), host=api.host, port=api.port)
 
 
 @app.command()
 def token(
     subject: Annotated[str, typer.Argument(help="Employee id (or a service name).")],
     role: Annotated[str, typer.Option(help="employee | manager | ld_admin | service")] = "employee",
-    ttl_minutes: Annotated[int | None, typer.Option()] = None,
+    ttl_minutes: Annotated[int | None, typer.Option(min=1)] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Mint a bearer token for development."""
@@ -282,8 +354,11 @@ def token(
 def _engine(settings: Settings) -> Engine:
     from skillgraph import workspace
 
-    with _progress() as progress:
-        return workspace.open_engine(settings, progress=progress)
+    def run() -> Engine:
+        with _progress() as progress:
+            return workspace.open_engine(settings, progress=progress)
+
+    return _guard(run)
 
 
 @skills_app.command("infer")
@@ -294,31 +369,14 @@ def skills_infer(
     as_json: JsonFlag = False,
 ) -> None:
     """Skills a free text speaks of, with scores."""
-    settings = _settings(data_dir)
+    from skillgraph.answers import inferred_skill_rows
 
-    def run() -> list[tuple[str, float]]:
-        return _engine(settings).infer_skills(text, k=k)
-
-    engine_skills = _guard(run)
-    labels = _skill_labels(settings)
-    rows = [
-        {"skill_id": s, "label": labels.get(s, s), "score": round(v, 4)} for s, v in engine_skills
-    ]
+    engine = _engine(_settings(data_dir))
+    rows = _guard(lambda: inferred_skill_rows(engine, text, k))
     if as_json:
-        typer.echo(json.dumps(rows, indent=2))
-        return
-    table = Table(title=f"skills in: {text[:60]}")
-    for col in ("skill_id", "label", "score"):
-        table.add_column(col)
-    for row in rows:
-        table.add_row(row["skill_id"], row["label"], f"{row['score']:.3f}")
-    Console().print(table)
-
-
-def _skill_labels(settings: Settings) -> dict[str, str]:
-    from skillgraph import workspace
-
-    return {sid: s.label for sid, s in workspace.load_records(settings).skills.items()}
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        print_skills(_stdout(), rows, text)
 
 
 @export_app.command("roles")
@@ -326,19 +384,19 @@ def export_roles(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="File (default: stdout).")] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Every role's profile (declared and inferred skills) as JSON lines."""
+    """Every role's profile, declared and inferred skills with level, importance and score,
+    as JSON lines."""
     from skillgraph.answers import role_profile_rows
 
-    settings = _settings(data_dir)
-    engine = _guard(lambda: _engine(settings))
+    engine = _engine(_settings(data_dir))
     lines = (json.dumps(row, ensure_ascii=False) for row in role_profile_rows(engine))
     if out is None:
         for line in lines:
-            typer.echo(line)
+            sys.stdout.write(line + "\n")
         return
     from skillgraph.workspace import write_lines_atomic
 
-    count = write_lines_atomic(out, lines)
+    count = _guard(lambda: write_lines_atomic(out, lines))
     console.print(f"wrote {count:,} roles to {out}")
 
 
@@ -357,43 +415,105 @@ def _recommend_command(kind: str) -> Callable[..., None]:
         ] = None,
         k: Annotated[int, typer.Option(min=1, max=100)] = 10,
         max_hops: Annotated[int, typer.Option(min=1, max=6)] = 3,
-        mode: Annotated[str | None, typer.Option(help="Mentor mode.")] = None,
-        batch: Annotated[Path | None, typer.Option(help="File of queries, one a line.")] = None,
+        mode: Annotated[
+            str | None, typer.Option(help="Mentoring mode: one_on_one, peer, reverse, group.")
+        ] = None,
+        batch: Annotated[
+            Path | None,
+            typer.Option(
+                help="File of queries, one a line: an employee id, a role id, or a "
+                "comma-separated skill list; JSON lines out."
+            ),
+        ] = None,
         all_: Annotated[
-            bool, typer.Option("--all", help="Every employee (or role with --role-level).")
+            bool, typer.Option("--all", help="Every active employee (with --roles: every role).")
         ] = False,
         roles_only: Annotated[
             bool, typer.Option("--roles", help="With --all: every role instead.")
         ] = False,
+        out: Annotated[
+            Path | None, typer.Option("--out", "-o", help="Batch: write JSON lines to this file.")
+        ] = None,
         data_dir: DataDir = None,
         as_json: JsonFlag = False,
     ) -> None:
         from skillgraph import answers
 
         settings = _settings(data_dir)
-        engine = _guard(lambda: _engine(settings))
         options = answers.Options(k=k, max_hops=max_hops, mode=mode, target_role_id=target)
         if batch is not None or all_:
-            queries = (
-                answers.queries_from_file(batch)
-                if batch is not None
-                else answers.all_queries(engine, roles=roles_only)
-            )
-            count = 0
-            for row in answers.stream(engine, kind, queries, options):
-                sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
-                count += 1
-            console.print(f"{count:,} answers")
+            if employee or role or skills:
+                raise _fail("--batch / --all take no employee, --role or --skills")
+            if batch is not None and all_:
+                raise _fail("give --batch FILE or --all, not both")
+            _run_batch(settings, kind, options, batch, roles_only, out)
             return
-        query = answers.single_query(employee=employee, role=role, skills=skills)
+        query = _guard(lambda: answers.single_query(employee=employee, role=role, skills=skills))
+        engine = _engine(settings)
         result = _guard(lambda: answers.answer(engine, kind, query, options))
         if as_json:
             typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
         else:
-            answers.print_table(Console(), kind, result)
+            print_answer(_stdout(), kind, result)
 
-    command.__doc__ = f"{kind}: for an employee, or with --role / --skills where it makes sense."
+    command.__doc__ = _RECOMMEND_HELP[kind]
     return command
+
+
+_RECOMMEND_HELP = {
+    "gaps": "Skill gaps of an employee against their role (or --target); of a role or a skill "
+    "list against --target.",
+    "mentors": "Mentors for an employee's gaps (or a role's profile, or a skill list).",
+    "content": "Learning content for an employee's gaps (or a role's profile, or a skill list).",
+    "roles": "Next roles for an employee (or from a role, or for a skill list).",
+    "paths": "Career paths from an employee's role (or --role), to --target or exploring.",
+    "plan": "A development plan for an employee towards --target.",
+}
+
+
+def _run_batch(
+    settings: Settings,
+    kind: str,
+    options: Any,
+    batch: Path | None,
+    roles_only: bool,
+    out: Path | None,
+) -> None:
+    """Answer every query with one engine, streaming JSON lines; exit 1 if any query failed."""
+    from skillgraph import answers
+
+    queries = _guard(lambda: answers.queries_from_file(batch)) if batch is not None else None
+    engine = _engine(settings)
+    if queries is None:
+        queries = answers.all_queries(engine, roles=roles_only)
+        if not queries:
+            what = "roles" if roles_only else "active employees (try --all --roles)"
+            raise _fail(f"no {what} in {settings.data_dir}")
+    failed = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal failed
+        with _progress() as progress:
+            for done, row in enumerate(answers.stream(engine, kind, queries, options), start=1):
+                failed += "error" in row
+                progress(f"{kind} ({failed} failed)" if failed else kind, done, len(queries))
+                yield json.dumps(row, ensure_ascii=False)
+
+    if out is not None:
+        _guard(lambda: _write_out(out, lines()))
+    else:
+        for line in lines():
+            sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+    console.print(f"{len(queries):,} queries, {failed:,} failed")
+    if failed:
+        raise typer.Exit(code=1)
+
+
+def _write_out(out: Path, lines: Iterator[str]) -> None:
+    from skillgraph.workspace import write_lines_atomic
+
+    write_lines_atomic(out, lines)
 
 
 for _kind in ("gaps", "mentors", "content", "roles", "paths", "plan"):
@@ -434,7 +554,7 @@ def evaluate(
         )
         with _progress() as progress:
             result = run_evaluation(cfg, progress=progress)
-        print_summary(Console(), result)
+        print_summary(_stdout(), result)
         for name, path in write_outputs(result, out).items():
             console.print(f"{name}: {path}")
 
@@ -445,23 +565,25 @@ def evaluate(
 def match(
     round_file: Annotated[Path, typer.Argument(help="Round definition (JSON).")],
     data_dir: DataDir = None,
-    out: Annotated[Path | None, typer.Option(help="Write the proposal here (JSON).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Also write the result here (JSON).")] = None,
     greedy: Annotated[bool, typer.Option(help="Also solve greedily and compare.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
-    """Solve a mentoring round for a cohort; prints matches, unmatched with reasons, shortages."""
+    """Solve a mentoring round for a cohort: matches, the unmatched with reasons, shortages."""
     from skillgraph import answers
 
-    settings = _settings(data_dir)
-    engine = _guard(lambda: _engine(settings))
+    engine = _engine(_settings(data_dir))
     result = _guard(lambda: answers.solve_round_file(engine, round_file, compare_greedy=greedy))
     text = json.dumps(result, indent=2, ensure_ascii=False)
-    if out is None:
-        typer.echo(text)
-    else:
+    if out is not None:
         from skillgraph.workspace import write_lines_atomic
 
-        write_lines_atomic(out, [text])
-        console.print(f"proposal written to {out}")
+        _guard(lambda: write_lines_atomic(out, [text]))
+        console.print(f"result written to {out}")
+    if as_json:
+        typer.echo(text)
+    else:
+        print_round(_stdout(), result)
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -3,14 +3,27 @@
 `api/`, `evaluation/` and the CLI hold an Engine and nothing below it. An Engine is never
 changed in place once built: `updated()` returns a new one sharing what did not change, so a
 service can swap engines between requests while requests in flight finish on the old one.
+
+What a build adds to the records it is given (kept in `Engine.derived`, so that a change can
+start again from the records as given and `updated` answers exactly like a fresh build):
+
+- roles without requirements get an inferred profile (provenance INFERRED);
+- roles whose declared requirements are all TECHNOLOGY skills (137 O*NET occupations rate no
+  skill or knowledge element, only software) keep those and get inferred non-technology
+  requirements added (INFERRED): a profile of tools alone says nothing of the work itself;
+- learning items without skill tags get inferred tags (from their text);
+- employees without skills but with an `about` text get inferred skills (evidence INFERRED).
+
+Requirements a caller passes in marked INFERRED are taken as given; callers that want them
+derived afresh strip them first (`declared_only`).
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,17 +31,19 @@ import numpy as np
 from skillgraph.config import Settings
 from skillgraph.data.schema import (
     Employee,
+    Feedback,
     LearningItem,
     MentorOffer,
     Provenance,
     Records,
     Role,
     SkillKind,
+    SkillRequirement,
 )
-from skillgraph.data.validate import validate
+from skillgraph.data.validate import check_references
 from skillgraph.errors import NotFoundError, SkillgraphError
 from skillgraph.graph.ontology import SkillGraph
-from skillgraph.graph.transitions import TransitionGraph
+from skillgraph.graph.transitions import TransitionGraph, observed_moves
 from skillgraph.recommend.base import EngineContext, Query, Recommendation
 from skillgraph.recommend.content import ContentRecommender
 from skillgraph.recommend.gaps import GapReport, analyze_gaps, analyze_role_gaps
@@ -45,10 +60,65 @@ ProgressFn = Callable[[str, int, int], None]
 TextRecipe = Callable[[SkillGraph], list[tuple[str, str]]]
 INDEX_KINDS = ("skills", "roles", "employees", "mentors", "items")
 ROLE_TEXT_NEIGHBOURS = 30
+ENCODE_CHUNK = 1024  # texts per encoder call: progress steps, and cache shards of useful size
+INFERRED_PROFILE_SKILLS = 15  # requirements an inferred (or completed) profile gets
+PROGRESS_EVERY = 50
+CORE_KINDS = frozenset({SkillKind.SKILL, SkillKind.KNOWLEDGE})
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
     """The default progress callback: say nothing."""
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What a build added to the records it was given; `strip` gives those records back."""
+
+    role_skills: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # role id -> skill ids of the INFERRED requirements the build added
+    items: frozenset[str] = frozenset()  # items whose skill tags were inferred
+    employees: frozenset[str] = frozenset()  # employees whose skills were inferred from `about`
+
+    def strip(self, records: Records) -> Records:
+        """`records` without what was derived (the records as the build was given them)."""
+        roles = dict(records.roles)
+        for role_id, added in self.role_skills.items():
+            if role_id in roles:
+                role = roles[role_id]
+                kept = tuple(
+                    q
+                    for q in role.requirements
+                    if q.provenance is not Provenance.INFERRED or q.skill_id not in added
+                )
+                roles[role_id] = replace(role, requirements=kept)
+        items = {
+            k: (replace(v, skills=()) if k in self.items else v) for k, v in records.items.items()
+        }
+        employees = {
+            k: (replace(v, skills=()) if k in self.employees else v)
+            for k, v in records.employees.items()
+        }
+        return replace(records, roles=roles, items=items, employees=employees)
+
+    def without(self, *, items: Iterable[str] = (), employees: Iterable[str] = ()) -> Derived:
+        return replace(
+            self, items=self.items - set(items), employees=self.employees - set(employees)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "role_skills": {k: list(v) for k, v in sorted(self.role_skills.items())},
+            "items": sorted(self.items),
+            "employees": sorted(self.employees),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Derived:
+        return cls(
+            role_skills={str(k): tuple(v) for k, v in data.get("role_skills", {}).items()},
+            items=frozenset(data.get("items", ())),
+            employees=frozenset(data.get("employees", ())),
+        )
 
 
 @dataclass(frozen=True)
@@ -62,7 +132,8 @@ class Engine:
     role_recommender: RoleRecommender
     path_finder: PathFinder
     revision: int = 0  # the store revision this engine reflects
-    stats: Mapping[str, Any] = field(default_factory=dict)
+    stats: Mapping[str, Any] = field(default_factory=dict)  # build timings (seconds per stage)
+    derived: Derived = field(default_factory=Derived)
 
     # ------------------------------------------------------------------ building
 
@@ -77,46 +148,47 @@ class Engine:
         revision: int = 0,
         mentor_load: Mapping[str, int] | None = None,
     ) -> Engine:
-        """Validate, build the graph, embed and index everything, infer missing profiles, fit."""
-        report = progress or _quiet
-        validate(records)
-        report("graph", 0, 1)
-        graph = SkillGraph.build(records)
-        report("graph", 1, 1)
-        encoder = encoder or load_encoder(settings.retrieval, settings.data_dir / "embeddings")
-        skill_index = _index(settings, encoder, report, "skills", _skill_texts(graph))
-        role_index = _index(settings, encoder, report, "roles", _role_texts(graph))
+        """Validate, build the graph, embed and index everything, infer what is missing, fit.
+
+        `records` is not changed: the engine works on its own copy.
+        """
+        clock = _Clock(progress or _quiet)
+        records = _own_copy(records)
+        with clock.stage("graph"):
+            graph = SkillGraph.build(records)
+        if encoder is None:  # not `or`: an empty CachedEncoder has len() 0
+            encoder = load_encoder(settings.retrieval, settings.data_dir / "embeddings")
+        skill_index = _index(settings, encoder, clock, "skills", _skill_texts(graph))
+        role_index = _index(settings, encoder, clock, "roles", _role_texts(graph))
+        first = SkillInferrer(graph, encoder, skill_index, role_index)
+        with clock.stage("infer role profiles"):
+            graph, role_skills = _with_inferred_profiles(graph, first, clock.report)
+        if role_skills:  # role texts list key skills: the inferred ones change them
+            role_index = _index(settings, encoder, clock, "roles", _role_texts(graph))
         inferrer = SkillInferrer(graph, encoder, skill_index, role_index)
-        graph = _with_inferred_profiles(graph, inferrer, report)
-        _tag_untagged_items(graph.records, inferrer, report)
+        with clock.stage("infer missing skills"):
+            items = _tag_untagged_items(graph.records, inferrer, clock.report)
+            employees = _infer_employee_skills(graph.records, inferrer, clock.report)
         indexes: dict[str, VectorIndex] = {
             "skills": skill_index,
-            "roles": _index(settings, encoder, report, "roles", _role_texts(graph)),
-            "employees": _index(settings, encoder, report, "employees", _employee_texts(graph)),
-            "mentors": _index(settings, encoder, report, "mentors", _mentor_texts(graph)),
-            "items": _index(settings, encoder, report, "items", _item_texts(graph)),
+            "roles": role_index,
+            "employees": _index(settings, encoder, clock, "employees", _employee_texts(graph)),
+            "mentors": _index(settings, encoder, clock, "mentors", _mentor_texts(graph)),
+            "items": _index(settings, encoder, clock, "items", _item_texts(graph)),
         }
-        inferrer = SkillInferrer(graph, encoder, skill_index, indexes["roles"])
         ctx = EngineContext(graph, encoder, indexes, settings, dict(mentor_load or {}))
-        return cls._fit(settings, ctx, inferrer, revision, report)
-
-    @classmethod
-    def _fit(
-        cls,
-        settings: Settings,
-        ctx: EngineContext,
-        inferrer: SkillInferrer,
-        revision: int,
-        report: ProgressFn,
-    ) -> Engine:
-        report("career graph", 0, 1)
-        transitions = TransitionGraph.build(
-            ctx.graph,
-            text_similarity=role_text_similarity(ctx.indexes["roles"]),
-            weights=settings.recommend.transition_weights,
-        )
-        report("career graph", 1, 1)
-        return cls.from_parts(settings, ctx, inferrer, transitions, revision)
+        with clock.stage("career graph"):
+            transitions = _transitions(ctx)
+        with clock.stage("fit recommenders"):
+            engine = cls.from_parts(
+                settings,
+                ctx,
+                inferrer,
+                transitions,
+                revision,
+                derived=Derived(role_skills, items, employees),
+            )
+        return replace(engine, stats={"seconds": clock.seconds()})
 
     @classmethod
     def from_parts(
@@ -126,6 +198,9 @@ class Engine:
         inferrer: SkillInferrer,
         transitions: TransitionGraph,
         revision: int,
+        *,
+        derived: Derived | None = None,
+        stats: Mapping[str, Any] | None = None,
     ) -> Engine:
         """Fit the recommenders on built parts (a loaded engine skips the career graph build)."""
         content = ContentRecommender().fit(ctx)
@@ -142,6 +217,8 @@ class Engine:
             role_recommender=roles,
             path_finder=paths,
             revision=revision,
+            stats=dict(stats or {}),
+            derived=derived or Derived(),
         )
 
     # ------------------------------------------------------------------ views
@@ -152,18 +229,27 @@ class Engine:
 
     @property
     def records(self) -> Records:
+        """The records with what the build inferred (profiles, item tags, employee skills)."""
         return self.ctx.graph.records
 
     @property
     def encoder(self) -> Encoder:
         return self.ctx.encoder
 
+    def source_records(self) -> Records:
+        """The records as the engine was given them, without what it inferred."""
+        return self.derived.strip(self.records)
+
     def counts(self) -> dict[str, Any]:
         counts: dict[str, Any] = dict(self.records.counts())
         counts.update({f"graph {k}": v for k, v in self.graph.counts().items()})
-        counts["inferred role profiles"] = sum(
-            r.profile_inferred for r in self.records.roles.values()
+        roles = self.records.roles.values()
+        counts["inferred role profiles"] = sum(r.profile_inferred for r in roles)
+        counts["roles with inferred additions"] = sum(
+            1 for rid in self.derived.role_skills if not self.records.roles[rid].profile_inferred
         )
+        counts["items with inferred skills"] = len(self.derived.items)
+        counts["employees with inferred skills"] = len(self.derived.employees)
         counts["career moves (edges)"] = self.transitions.edge_count()
         counts["model"] = self.encoder.model_id
         return counts
@@ -243,58 +329,75 @@ class Engine:
     ) -> Engine:
         """A new engine with `changes` upserted and the given ids removed; self is untouched.
 
-        Changed skills or roles rebuild the graph; employees, mentors and items are re-encoded
-        and upserted into copies of their indexes.
+        Answers exactly as `Engine.build` on the changed records would. Changed skills, roles
+        or relations rebuild everything (from the records as given, so inferred profiles are
+        inferred again); otherwise only the changed employees, mentor offers and items are
+        inferred and encoded again, and the career graph is rebuilt only when observed moves
+        changed.
         """
-        removed_employees, removed_mentors, removed_items = (
-            list(removed_employees),
-            list(removed_mentors),
-            list(removed_items),
-        )
-        records = _apply_changes(
-            self.records, changes, removed_employees, removed_mentors, removed_items
-        )
-        if changes.skills or changes.roles or changes.relations:
-            return Engine.build(
-                records,
-                self.settings,
-                encoder=self.encoder,
-                revision=self.revision if revision is None else revision,
-                mentor_load=mentor_load if mentor_load is not None else self.ctx.mentor_load,
-            )
-        graph = copy.copy(self.graph)
-        graph.records = records
-        _tag_untagged_items(records, self.inferrer, _quiet)
-        indexes = dict(self.ctx.indexes)
-        plan: list[tuple[str, TextRecipe, Mapping[str, Any], list[str]]] = [
-            ("employees", _employee_texts, changes.employees, removed_employees),
-            ("mentors", _mentor_texts, changes.mentors, removed_mentors),
-            ("items", _item_texts, changes.items, removed_items),
-        ]
-        for kind, recipe, changed, removed in plan:
-            if changed or removed:
-                indexes[kind] = _updated_index(
-                    indexes[kind], self.settings, self.encoder, recipe(graph), changed, removed
-                )
-        ctx = EngineContext(
-            graph,
-            self.encoder,
-            indexes,
-            self.settings,
-            dict(mentor_load if mentor_load is not None else self.ctx.mentor_load),
-        )
-        inferrer = SkillInferrer(graph, self.encoder, indexes["skills"], indexes["roles"])
+        removed = _Removed(set(removed_employees), set(removed_mentors), set(removed_items))
         revision = self.revision if revision is None else revision
-        if _moves_changed(self.records, changes, removed_employees):
-            return Engine._fit(self.settings, ctx, inferrer, revision, _quiet)
-        return Engine.from_parts(self.settings, ctx, inferrer, self.transitions, revision)
+        load = dict(self.ctx.mentor_load if mentor_load is None else mentor_load)
+        if changes.skills or changes.roles or changes.relations:
+            source = _apply_changes(self.source_records(), changes, removed)
+            return Engine.build(
+                source, self.settings, encoder=self.encoder, revision=revision, mentor_load=load
+            )
+        records = _apply_changes(self.records, changes, removed)
+        check_references(records)
+        graph = copy.copy(self.graph)  # same skills and roles: share the skill-side indexes
+        graph.records = records
+        derived = self.derived.without(
+            items=[*changes.items, *removed.items],
+            employees=[*changes.employees, *removed.employees],
+        )
+        items = _tag_untagged_items(records, self.inferrer, _quiet, only=changes.items)
+        people = _infer_employee_skills(records, self.inferrer, _quiet, only=changes.employees)
+        derived = replace(
+            derived, items=derived.items | items, employees=derived.employees | people
+        )
+        indexes = self._updated_indexes(graph, changes)
+        ctx = EngineContext(graph, self.encoder, indexes, self.settings, load)
+        inferrer = SkillInferrer(graph, self.encoder, indexes["skills"], indexes["roles"])
+        moved = observed_moves(self.records) != observed_moves(records)
+        transitions = _transitions(ctx) if moved else self.transitions
+        return Engine.from_parts(
+            self.settings, ctx, inferrer, transitions, revision, derived=derived
+        )
+
+    def _updated_indexes(self, graph: SkillGraph, changes: Records) -> dict[str, VectorIndex]:
+        """Indexes of `graph`: the changed entries encoded again, the others' vectors reused."""
+        mentor_of_changed = {
+            o.id for o in graph.records.mentors.values() if o.employee_id in changes.employees
+        }
+        plan: list[tuple[str, TextRecipe, set[str]]] = [
+            ("employees", _employee_texts, set(changes.employees)),
+            ("mentors", _mentor_texts, set(changes.mentors) | mentor_of_changed),
+            ("items", _item_texts, set(changes.items)),
+        ]
+        indexes = dict(self.ctx.indexes)
+        for kind, recipe, changed in plan:
+            entries = recipe(graph)
+            old = indexes[kind]
+            if changed or set(old.ids()) != {i for i, _ in entries}:
+                indexes[kind] = _reindexed(old, entries, changed, self.settings, self.encoder)
+        return indexes
 
     def with_mentor_load(self, mentor_load: Mapping[str, int]) -> Engine:
         ctx = replace(self.ctx, mentor_load=dict(mentor_load))
-        return Engine.from_parts(self.settings, ctx, self.inferrer, self.transitions, self.revision)
+        return Engine.from_parts(
+            self.settings,
+            ctx,
+            self.inferrer,
+            self.transitions,
+            self.revision,
+            derived=self.derived,
+            stats=self.stats,
+        )
 
     def without_employee(self, employee_id: str, *, revision: int | None = None) -> Engine:
-        """Erase a person: the record, their mentor offers, feedback, and every index entry."""
+        """Erase a person: the record, their mentor offers, feedback by or about them, and every
+        index entry; their reports lose their manager id."""
         if employee_id not in self.records.employees:
             raise NotFoundError("employee", employee_id)
         offers = [o.id for o in self.records.mentors.values() if o.employee_id == employee_id]
@@ -309,49 +412,109 @@ class Engine:
 # ---------------------------------------------------------------------- helpers
 
 
+class _Clock:
+    """Progress reports and the seconds each build stage took."""
+
+    def __init__(self, report: ProgressFn) -> None:
+        self.report = report
+        self._seconds: dict[str, float] = {}
+
+    def stage(self, name: str) -> _Stage:
+        return _Stage(self, name)
+
+    def add(self, name: str, seconds: float) -> None:
+        self._seconds[name] = self._seconds.get(name, 0.0) + seconds
+
+    def seconds(self) -> dict[str, float]:
+        return {k: round(v, 3) for k, v in self._seconds.items()}
+
+
+class _Stage:
+    def __init__(self, clock: _Clock, name: str) -> None:
+        self.clock, self.name, self.started = clock, name, 0.0
+
+    def __enter__(self) -> _Stage:
+        self.started = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.clock.add(self.name, time.perf_counter() - self.started)
+
+
+@dataclass(frozen=True)
+class _Removed:
+    employees: set[str]
+    mentors: set[str]
+    items: set[str]
+
+
+def _own_copy(records: Records) -> Records:
+    """A Records whose tables the build may change without touching the caller's."""
+    return Records(
+        skills=dict(records.skills),
+        relations=list(records.relations),
+        roles=dict(records.roles),
+        employees=dict(records.employees),
+        mentors=dict(records.mentors),
+        items=dict(records.items),
+        feedback=dict(records.feedback),
+        sources=list(records.sources),
+        attributions=list(records.attributions),
+    )
+
+
+def _embed(encoder: Encoder, texts_: Sequence[str], report: ProgressFn, stage: str) -> np.ndarray:
+    """Encode in chunks, reporting after each (long encodes show their progress)."""
+    if not texts_:
+        return np.zeros((0, encoder.dim), dtype=np.float32)
+    parts = []
+    report(stage, 0, len(texts_))
+    for start in range(0, len(texts_), ENCODE_CHUNK):
+        parts.append(encoder.encode(list(texts_[start : start + ENCODE_CHUNK])))
+        report(stage, min(start + ENCODE_CHUNK, len(texts_)), len(texts_))
+    return np.vstack(parts)
+
+
 def _index(
     settings: Settings,
     encoder: Encoder,
-    report: ProgressFn,
+    clock: _Clock,
     name: str,
     pairs: Sequence[tuple[str, str]],
 ) -> VectorIndex:
-    report(f"embed {name}", 0, len(pairs))
-    ids = [i for i, _ in pairs]
-    vectors = (
-        encoder.encode([t for _, t in pairs], progress=len(pairs) > 2000)
-        if pairs
-        else np.zeros((0, encoder.dim), dtype=np.float32)
-    )
-    report(f"embed {name}", len(pairs), len(pairs))
-    if not ids:
-        return build_index(
-            [], np.zeros((0, encoder.dim), dtype=np.float32), settings=settings.retrieval
-        )
-    return build_index(ids, vectors, settings=settings.retrieval)
+    with clock.stage(f"embed {name}"):
+        vectors = _embed(encoder, [t for _, t in pairs], clock.report, f"embed {name}")
+        return build_index([i for i, _ in pairs], vectors, settings=settings.retrieval)
 
 
-def _updated_index(
+def _reindexed(
     index: VectorIndex,
+    entries: Sequence[tuple[str, str]],
+    changed: Collection[str],
     settings: Settings,
     encoder: Encoder,
-    entries: Sequence[tuple[str, str]],
-    changed: Mapping[str, Any],
-    removed: Sequence[str],
 ) -> VectorIndex:
-    """A copy of `index` with `removed` gone and the `changed` entries re-encoded."""
-    index = _copy_index(index, settings)
-    present = set(index.ids())
-    index.remove([i for i in removed if i in present])
-    pairs = [(i, t) for i, t in entries if i in changed]
-    if pairs:
-        index.upsert([i for i, _ in pairs], encoder.encode([t for _, t in pairs]))
-    return index
-
-
-def _copy_index(index: VectorIndex, settings: Settings) -> VectorIndex:
-    ids, vectors = index.export()
+    """A new index over `entries`, in their order (as a fresh build makes it): entries in
+    `changed` or absent from `index` are encoded, the others keep their vectors."""
+    old_ids, old_vectors = index.export()
+    row_of = {id_: row for row, id_ in enumerate(old_ids)}
+    fresh = [(i, t) for i, t in entries if i in changed or i not in row_of]
+    encoded = dict(
+        zip([i for i, _ in fresh], _embed(encoder, [t for _, t in fresh], _quiet, ""), strict=True)
+    )
+    ids = [i for i, _ in entries]
+    vectors = np.zeros((len(ids), encoder.dim), dtype=np.float32)
+    for row, id_ in enumerate(ids):
+        vectors[row] = encoded[id_] if id_ in encoded else old_vectors[row_of[id_]]
     return build_index(ids, vectors, settings=settings.retrieval)
+
+
+def _transitions(ctx: EngineContext) -> TransitionGraph:
+    return TransitionGraph.build(
+        ctx.graph,
+        text_similarity=role_text_similarity(ctx.indexes["roles"]),
+        weights=ctx.settings.recommend.transition_weights,
+    )
 
 
 def _labels(graph: SkillGraph) -> dict[str, str]:
@@ -396,28 +559,92 @@ def _item_texts(graph: SkillGraph) -> list[tuple[str, str]]:
     return [(iid, texts.item_text(i, labels)) for iid, i in graph.records.items.items()]
 
 
+def needs_inferred_profile(graph: SkillGraph, role: Role) -> bool:
+    """No requirements at all, or declared ones that are all technologies (see module doc)."""
+    if not role.requirements:
+        return True
+    declared = [q for q in role.requirements if q.provenance is Provenance.DECLARED]
+    skills = graph.records.skills
+    return bool(declared) and all(
+        q.skill_id in skills and skills[q.skill_id].kind is SkillKind.TECHNOLOGY
+        for q in role.requirements
+    )
+
+
 def _with_inferred_profiles(
     graph: SkillGraph, inferrer: SkillInferrer, report: ProgressFn
-) -> SkillGraph:
-    """Every role without declared skills gets an inferred profile (provenance INFERRED)."""
-    bare = [r for r in graph.records.roles.values() if not r.requirements]
-    if not bare:
-        return graph
-    inferred: dict[str, Role] = {}
-    for done, role in enumerate(bare, start=1):
-        inferred[role.id] = replace(role, requirements=inferrer.infer_role_profile(role))
-        if done % 50 == 0 or done == len(bare):
-            report("infer role profiles", done, len(bare))
-    return graph.with_roles(inferred)
+) -> tuple[SkillGraph, dict[str, tuple[str, ...]]]:
+    """The graph with inferred requirements for the roles that need them, and what was added."""
+    wanting = [r for r in graph.records.roles.values() if needs_inferred_profile(graph, r)]
+    completed: dict[str, Role] = {}
+    added: dict[str, tuple[str, ...]] = {}
+    for done, role in enumerate(wanting, start=1):
+        extra = _inferred_requirements(graph, inferrer, role)
+        if extra:
+            completed[role.id] = replace(role, requirements=(*role.requirements, *extra))
+            added[role.id] = tuple(q.skill_id for q in extra)
+        if done % PROGRESS_EVERY == 0 or done == len(wanting):
+            report("infer role profiles", done, len(wanting))
+    return graph.with_roles(completed), added
 
 
-def _tag_untagged_items(records: Records, inferrer: SkillInferrer, report: ProgressFn) -> None:
-    """Learning items that carry no skill tags get inferred ones."""
-    bare = [i for i in records.items.values() if not i.skills]
+def _inferred_requirements(
+    graph: SkillGraph, inferrer: SkillInferrer, role: Role
+) -> tuple[SkillRequirement, ...]:
+    if not role.requirements:
+        return inferrer.infer_role_profile(role, k=INFERRED_PROFILE_SKILLS)
+    held = {q.skill_id for q in role.requirements}
+    skills = graph.records.skills
+    wider = inferrer.infer_role_profile(role, k=INFERRED_PROFILE_SKILLS + len(held))
+    return tuple(
+        q
+        for q in wider
+        if q.skill_id not in held and skills[q.skill_id].kind is not SkillKind.TECHNOLOGY
+    )[:INFERRED_PROFILE_SKILLS]
+
+
+def _tag_untagged_items(
+    records: Records,
+    inferrer: SkillInferrer,
+    report: ProgressFn,
+    *,
+    only: Collection[str] | None = None,
+) -> frozenset[str]:
+    """Learning items without skill tags get inferred ones (in place); returns their ids."""
+    bare = [i for i in records.items.values() if not i.skills and (only is None or i.id in only)]
+    tagged: set[str] = set()
     for done, item in enumerate(bare, start=1):
-        records.items[item.id] = replace(item, skills=inferrer.infer_item_skills(item))
-        if done % 50 == 0 or done == len(bare):
+        skills = inferrer.infer_item_skills(item)
+        if skills:
+            records.items[item.id] = replace(item, skills=skills)
+            tagged.add(item.id)
+        if done % PROGRESS_EVERY == 0 or done == len(bare):
             report("tag learning items", done, len(bare))
+    return frozenset(tagged)
+
+
+def _infer_employee_skills(
+    records: Records,
+    inferrer: SkillInferrer,
+    report: ProgressFn,
+    *,
+    only: Collection[str] | None = None,
+) -> frozenset[str]:
+    """Employees with no skills but an `about` text get inferred skills (in place)."""
+    bare = [
+        e
+        for e in records.employees.values()
+        if not e.skills and e.about.strip() and (only is None or e.id in only)
+    ]
+    inferred: set[str] = set()
+    for done, emp in enumerate(bare, start=1):
+        skills = inferrer.infer_employee_skills(emp.about)
+        if skills:
+            records.employees[emp.id] = replace(emp, skills=skills)
+            inferred.add(emp.id)
+        if done % PROGRESS_EVERY == 0 or done == len(bare):
+            report("infer employee skills", done, len(bare))
+    return frozenset(inferred)
 
 
 def role_text_similarity(
@@ -436,62 +663,46 @@ def role_text_similarity(
     }
 
 
-def _apply_changes(
-    base: Records,
-    changes: Records,
-    removed_employees: Iterable[str],
-    removed_mentors: Iterable[str],
-    removed_items: Iterable[str],
-) -> Records:
-    gone_employees, gone_mentors, gone_items = (
-        set(removed_employees),
-        set(removed_mentors),
-        set(removed_items),
-    )
+def _apply_changes(base: Records, changes: Records, removed: _Removed) -> Records:
+    """`base` with `changes` upserted (in place of the same ids, new ones last) and `removed`
+    gone, with what hangs on removed people: their mentor offers, feedback by or about them,
+    and the manager id of their reports."""
+    gone_people = removed.employees
     employees: dict[str, Employee] = {
-        k: v for k, v in base.employees.items() if k not in gone_employees
+        k: v for k, v in base.employees.items() if k not in gone_people
     }
     employees.update(changes.employees)
-    if gone_employees:
+    if gone_people:
         employees = {
-            k: (replace(v, manager_id=None) if v.manager_id in gone_employees else v)
+            k: (replace(v, manager_id=None) if v.manager_id in gone_people else v)
             for k, v in employees.items()
         }
     mentors: dict[str, MentorOffer] = {
         k: v
         for k, v in base.mentors.items()
-        if k not in gone_mentors and v.employee_id not in gone_employees
+        if k not in removed.mentors and v.employee_id not in gone_people
     }
     mentors.update(changes.mentors)
-    items: dict[str, LearningItem] = {k: v for k, v in base.items.items() if k not in gone_items}
+    items: dict[str, LearningItem] = {k: v for k, v in base.items.items() if k not in removed.items}
     items.update(changes.items)
-    feedback = {
+    gone_targets = gone_people | removed.mentors | removed.items
+    gone_targets |= {k for k, v in base.mentors.items() if v.employee_id in gone_people}
+    feedback: dict[str, Feedback] = {
         k: v
         for k, v in base.feedback.items()
-        if v.employee_id not in gone_employees and v.target_id not in gone_employees | gone_mentors
+        if v.employee_id not in gone_people and v.target_id not in gone_targets
     }
     feedback.update(changes.feedback)
-    roles = {**base.roles, **changes.roles}
     return Records(
         skills={**base.skills, **changes.skills},
         relations=[*base.relations, *changes.relations],
-        roles=roles,
+        roles={**base.roles, **changes.roles},
         employees=employees,
         mentors=mentors,
         items=items,
         feedback=feedback,
         sources=list(base.sources),
         attributions=list(base.attributions),
-    )
-
-
-def _moves_changed(base: Records, changes: Records, removed: Iterable[str]) -> bool:
-    """Observed moves feed the career graph: only history changes require rebuilding it."""
-    if any(base.employees[e].history for e in removed if e in base.employees):
-        return True
-    return any(
-        emp.history != (base.employees[eid].history if eid in base.employees else ())
-        for eid, emp in changes.employees.items()
     )
 
 
@@ -504,7 +715,3 @@ def declared_only(records: Records) -> Records:
         for rid, r in records.roles.items()
     }
     return replace(records, roles=roles)
-
-
-def save_path(settings: Settings) -> Path:
-    return settings.data_dir / "engine"

@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, Strict
 
 from api import schemas as s
 from api.auth import Principal
@@ -29,7 +29,7 @@ from skillgraph.recommend.supply import supply_demand
 from skillgraph.store import Assignment, Store, WorkflowDoc
 
 DEFINED = "defined"  # stored, not solved yet
-Fraction = Annotated[float, Field(gt=0.0, le=1.0)]
+Fraction = Annotated[float, Strict(), Field(gt=0.0, le=1.0)]
 
 
 class RoundCreate(s.RequestModel):
@@ -54,18 +54,18 @@ class RoundCreate(s.RequestModel):
     mentee_ids: list[s.Ref] = Field(default_factory=list, max_length=20_000)
     gap_skills: list[s.Ref] = Field(default_factory=list, max_length=s.MANY)
     offer_ids: list[s.Ref] | None = Field(default=None, max_length=20_000)
-    capacities: dict[str, Annotated[int, Field(ge=0, le=50)]] = Field(default_factory=dict)
+    capacities: dict[str, Annotated[s.SInt, Field(ge=0, le=50)]] = Field(default_factory=dict)
     mode: MentorMode = MentorMode.ONE_ON_ONE
-    circle_size: int | None = Field(default=None, ge=2, le=12)
-    duration_weeks: int = Field(default=12, ge=1, le=104)
+    circle_size: s.SInt | None = Field(default=None, ge=2, le=12)
+    duration_weeks: s.SInt = Field(default=12, ge=1, le=104)
     cadence: Cadence = Cadence.BIWEEKLY
-    cross_department_only: bool = False
-    min_overlap_hours: float | None = Field(default=None, ge=0.0, le=24.0)
+    cross_department_only: s.SBool = False
+    min_overlap_hours: s.SFloat | None = Field(default=None, ge=0.0, le=24.0)
     objective: Objective = Objective.QUALITY
     max_share_per_mentor: Fraction | None = None
     top_mentor_share: Fraction | None = None
     top_mentor_fraction: Fraction = 0.1
-    top_m: int = Field(default=50, ge=1, le=1_000)
+    top_m: s.SInt = Field(default=50, ge=1, le=1_000)
 
 
 class RoundEdit(s.RequestModel):

@@ -93,7 +93,11 @@ def load_uploaded(dataset: CompanyDataset, base: Records) -> Records:
             raise
 
 
-def run_import(runtime: Runtime, store: Store, records: Records) -> s.ImportResult:
+def run_import(runtime: Runtime, store: Store, records: Records, base: Records) -> s.ImportResult:
+    if not any(records.counts()[k] for k in ("employees", "roles", "skills")) or (
+        records.counts() == base.counts()
+    ):
+        raise DatasetError("the dataset adds no company records; nothing was imported")
     revision = store.replace_records(records)
     runtime.sync()
     runtime.persist()
@@ -103,10 +107,11 @@ def run_import(runtime: Runtime, store: Store, records: Records) -> s.ImportResu
 
 
 def build(settings: Settings) -> APIRouter:
+    """Liveness and readiness (no token)."""
     router = APIRouter(tags=["operations"])
 
     @router.get("/health", response_model=s.HealthPublic)
-    def health() -> s.HealthPublic:
+    async def health() -> s.HealthPublic:
         """The process is up (no dependencies checked)."""
         return s.HealthPublic()
 
@@ -131,6 +136,13 @@ def build(settings: Settings) -> APIRouter:
             extra=body.model_dump(exclude={"status"}),
             headers={"Retry-After": "5"},
         )
+
+    return router
+
+
+def build_admin(settings: Settings) -> APIRouter:
+    """Status, reindex and import (L&D admins)."""
+    router = APIRouter(tags=["operations"])
 
     @router.get("/v1/admin/status", response_model=dict[str, Any], responses=READ_ERRORS)
     def admin_status(user: AdminUser, runtime: RuntimeDep) -> dict[str, Any]:
@@ -184,7 +196,7 @@ def build(settings: Settings) -> APIRouter:
             records = load_company(resolve_import_path(settings, body.path), base=base)
         else:
             records = load_uploaded(body, base)
-        return run_import(runtime, store, records)
+        return run_import(runtime, store, records, base)
 
     return router
 

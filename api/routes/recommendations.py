@@ -17,9 +17,9 @@ from skillgraph.recommend.base import Query as RecQuery
 RoleRef = Annotated[str | None, Query(min_length=1, max_length=300)]
 
 
-def _listing(query: dict[str, Any], recs: list[Any]) -> s.RecommendationList:
-    items = [s.RecommendationPublic.model_validate(convert.recommendation(r)) for r in recs]
-    return s.RecommendationList(query=query, items=items)
+def _listing(query: dict[str, Any], recs: list[Any]) -> Any:
+    # plain data: FastAPI validates it once against response_model while serializing
+    return {"query": query, "items": [convert.recommendation(r) for r in recs]}
 
 
 def _skill_list(raw: str) -> tuple[str, ...]:
@@ -70,7 +70,7 @@ def build(settings: Settings) -> APIRouter:
         mode: MentorMode | None = None,
         target_role: RoleRef = None,
         k: K = default_k,
-    ) -> s.RecommendationList:
+    ) -> Any:
         """Mentors who close the person's gaps, available (capacity left), explained."""
         require_recommendations(user, employee_id, state.org)
         filters = {"mode": mode.value} if mode else {}
@@ -93,7 +93,7 @@ def build(settings: Settings) -> APIRouter:
         modality: Modality | None = None,
         max_hours: Annotated[float | None, Query(gt=0, le=10_000)] = None,
         k: K = default_k,
-    ) -> s.RecommendationList:
+    ) -> Any:
         """Learning content for the person's gaps, prerequisites first, diversified."""
         require_recommendations(user, employee_id, state.org)
         filters = _content_filters(modality, max_hours)
@@ -113,7 +113,7 @@ def build(settings: Settings) -> APIRouter:
         modality: Modality | None = None,
         max_hours: Annotated[float | None, Query(gt=0, le=10_000)] = None,
         k: K = default_k,
-    ) -> s.RecommendationList:
+    ) -> Any:
         """Learning content for an explicit list of skills (no person involved)."""
         skill_ids = _skill_list(skills)
         filters = _content_filters(modality, max_hours)
@@ -126,9 +126,7 @@ def build(settings: Settings) -> APIRouter:
         response_model=s.RecommendationList,
         responses=READ_ERRORS,
     )
-    def next_roles(
-        user: CurrentUser, state: StateDep, employee_id: str, k: K = default_k
-    ) -> s.RecommendationList:
+    def next_roles(user: CurrentUser, state: StateDep, employee_id: str, k: K = default_k) -> Any:
         """Internal roles the person could move to next, with what they would need."""
         require_recommendations(user, employee_id, state.org)
         query = RecQuery(employee_id=employee_id, k=k)

@@ -22,7 +22,7 @@ class RelationIn(s.RequestModel):
     source: s.Ref
     target: s.Ref
     kind: RelationKind
-    weight: float = s.Field(default=1.0, ge=0.0, le=1.0)
+    weight: s.SFloat = s.Field(default=1.0, ge=0.0, le=1.0)
 
 
 def search_skills(records: Records, hits: list[tuple[str, float]], text: str) -> list[s.SkillHit]:

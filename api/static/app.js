@@ -35,8 +35,17 @@ function parseRoute() {
   return { view, employeeId: parts[1] ? decodeURIComponent(parts[1]) : null };
 }
 
+let shownView = null;
+
 function showView(name) {
+  const changed = shownView !== name;
+  shownView = name;
   for (const view of VIEWS) byId(`view-${view}`).hidden = view !== name;
+  if (changed) {
+    // a new view starts at its heading, for keyboard and screen-reader users too
+    window.scrollTo(0, 0);
+    byId(`${name}-title`).focus({ preventScroll: true });
+  }
   for (const link of document.querySelectorAll("#nav a[data-view]")) {
     if (link.dataset.view === name) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
@@ -54,6 +63,7 @@ async function route() {
     return;
   }
   signedInChrome();
+  if (!(await knowMe())) return; // the token was refused: back to sign-in
   showView(view);
   const subject = employeeId || app.me.subject;
   try {
@@ -69,8 +79,23 @@ function signedInChrome() {
   byId("nav").hidden = false;
   byId("who").hidden = false;
   byId("nav-team").hidden = app.me.role !== "manager";
-  byId("who-name").textContent = app.me.subject;
+  byId("who-name").textContent = app.meRecord ? app.meRecord.name : app.me.subject;
   byId("who-role").textContent = app.me.role.replace("_", " ");
+}
+
+/** The signed-in person's name for the top bar; false when the token is refused. */
+async function knowMe() {
+  if (app.meRecord && app.meRecord.id === app.me.subject) return true;
+  if (!["employee", "manager"].includes(app.me.role)) return true;
+  try {
+    app.meRecord = await call(`/v1/employees/${encodeURIComponent(app.me.subject)}`);
+    byId("who-name").textContent = app.meRecord.name;
+    return true;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return false;
+    showError(err);
+    return true;
+  }
 }
 
 function signedOutChrome() {
@@ -81,7 +106,9 @@ function signedOutChrome() {
 function signOut(message) {
   session.token = null;
   app.me = null;
+  app.meRecord = null;
   app.target = null;
+  app.roles = null;
   const box = byId("signin-message");
   fill(box);
   if (message) box.append(h("p", { class: "message error" }, message));

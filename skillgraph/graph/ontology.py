@@ -18,10 +18,10 @@ from __future__ import annotations
 import graphlib
 import heapq
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -29,6 +29,7 @@ from skillgraph.data.schema import Records, RelationKind, Role, Skill, SkillKind
 from skillgraph.data.validate import validate
 from skillgraph.errors import DatasetError, NotFoundError
 
+T = TypeVar("T")
 SIMILARITY_DECAY = 0.5  # related-edge similarity is SIMILARITY_DECAY ** hops
 SIMILARITY_RADIUS = 2  # ... up to this many related hops
 
@@ -58,6 +59,7 @@ class _SkillIndex:
     depth: dict[str, int]  # longest broader chain up to a root (roots: 0)
     ancestors: dict[str, frozenset[str]] = field(default_factory=dict)  # cache, lazily filled
     near: dict[str, dict[str, int]] = field(default_factory=dict)  # cache: related hops
+    before: dict[str, frozenset[str]] = field(default_factory=dict)  # cache: all prerequisites
 
 
 @dataclass(slots=True)
@@ -80,6 +82,7 @@ class SkillGraph:
         self._skills = skills
         self._roles = roles
         self._g: nx.MultiDiGraph[str] | None = None
+        self._derived: dict[Hashable, Any] = {}
 
     @property
     def g(self) -> nx.MultiDiGraph[str]:
@@ -173,7 +176,14 @@ class SkillGraph:
     def all_prerequisites(self, skill_id: str) -> set[str]:
         """Prerequisites, transitively."""
         self._check_skill(skill_id)
-        return _reach(skill_id, self._skills.prerequisites)
+        return set(self._all_prerequisites(skill_id))
+
+    def _all_prerequisites(self, skill_id: str) -> frozenset[str]:
+        cache = self._skills.before
+        found = cache.get(skill_id)
+        if found is None:
+            found = cache[skill_id] = frozenset(_reach(skill_id, self._skills.prerequisites))
+        return found
 
     def prerequisite_order(self, skill_ids: Iterable[str]) -> list[str]:
         """The given skills (repeats dropped) with prerequisites first, else in input order.
@@ -186,7 +196,7 @@ class SkillGraph:
         for skill_id in given:
             self._check_skill(skill_id)
         position = {s: i for i, s in enumerate(given)}
-        needs = {s: self.all_prerequisites(s) & position.keys() for s in given}
+        needs = {s: self._all_prerequisites(s) & position.keys() for s in given}
         waiting = {s: len(pre) for s, pre in needs.items()}
         unlocks: dict[str, list[str]] = {}
         for skill_id, pre in needs.items():
@@ -296,6 +306,14 @@ class SkillGraph:
         _check_disjoint_ids(checked)
         return SkillGraph(records, self._skills, _index_roles(records.roles))
 
+    def derived(self, key: Hashable, build: Callable[[], T]) -> T:
+        """A value computed from this graph once and kept with it (e.g. a gap analyzer shared by
+        the recommenders); `build` runs on the first call for `key`. Copies start empty."""
+        if key not in self._derived:
+            self._derived[key] = build()
+        value: T = self._derived[key]
+        return value
+
     # -- summary -------------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
@@ -321,6 +339,11 @@ class SkillGraph:
     def __repr__(self) -> str:
         return f"SkillGraph({len(self.records.skills)} skills, {len(self.records.roles)} roles)"
 
+    def __copy__(self) -> SkillGraph:
+        clone = SkillGraph(self.records, self._skills, self._roles)
+        clone._g = self._g
+        return clone
+
     def __getstate__(self) -> dict[str, Any]:
         skills = _SkillIndex(
             self._skills.broader,
@@ -336,6 +359,7 @@ class SkillGraph:
         self._skills = state["skills"]
         self._roles = state["roles"]
         self._g = None
+        self._derived = {}
 
 
 # -- building ------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ to take a learner one level above the level they are pitched at, at half the cov
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +61,7 @@ from skillgraph.recommend.base import (
     Recommender,
     check_query,
 )
+from skillgraph.recommend.content_table import ItemTable, ScoredItems, score_items
 from skillgraph.recommend.explain import explanation, fmt_level
 from skillgraph.recommend.gaps import EPSILON, GapAnalyzer, analyzer_for
 from skillgraph.recommend.needs import (
@@ -69,6 +70,7 @@ from skillgraph.recommend.needs import (
     Needs,
     check_filters,
     needs_for,
+    needs_vector,
     string_list,
 )
 
@@ -127,7 +129,10 @@ class ContentRecommender(Recommender):
         semantic_threshold: float = 0.35,
         overfetch: int = 5,
         min_candidates: int = 50,
+        vectorised: bool = True,
     ) -> None:
+        """`vectorised` False scores the candidates one by one in Python: the reference the
+        array path (content_table.py) is tested against."""
         super().__init__()
         if not 0.0 <= mmr_lambda <= 1.0:
             raise ValidationError(f"mmr_lambda must be within [0, 1], got {mmr_lambda}")
@@ -141,7 +146,9 @@ class ContentRecommender(Recommender):
         self.semantic_threshold = semantic_threshold
         self.overfetch = overfetch
         self.min_candidates = min_candidates
+        self.vectorised = vectorised
         self._analyzer: GapAnalyzer | None = None
+        self._table: ItemTable | None = None
         self._by_skill: dict[str, set[str]] = {}  # skill -> items teaching it or a narrower one
         self._direct: dict[str, set[str]] = {}  # skill -> items teaching exactly it
         self._untagged: set[str] = set()
@@ -156,6 +163,7 @@ class ContentRecommender(Recommender):
             "semantic_threshold": self.semantic_threshold,
             "overfetch": self.overfetch,
             "min_candidates": self.min_candidates,
+            "vectorised": self.vectorised,
         }
 
     @property
@@ -164,9 +172,20 @@ class ContentRecommender(Recommender):
             self._analyzer = analyzer_for(self.ctx)
         return self._analyzer
 
+    @property
+    def table(self) -> ItemTable:
+        """The tagged items as arrays, built on first use."""
+        if self._table is None:
+            ctx = self.ctx
+            tagged = [i for i in ctx.records.items.values() if i.id not in self._untagged]
+            index = ctx.indexes.get("items")
+            self._table = ItemTable(self.analyzer, tagged, self._taught, index, ctx.encoder.dim)
+        return self._table
+
     # fit ----------------------------------------------------------------------------------
     def _fit(self, ctx: EngineContext) -> None:
         self._analyzer = analyzer_for(ctx)
+        self._table = None
         self._by_skill, self._direct, self._untagged, self._taught = {}, {}, set(), {}
         for item in ctx.records.items.values():
             taught: dict[str, float] = {}
@@ -189,11 +208,14 @@ class ContentRecommender(Recommender):
         needs = needs_for(ctx, query, self.analyzer)
         if not needs:
             return []
-        query_vector = ctx.encoder.encode([_needs_text(needs)])[0]
+        query_vector = needs_vector(ctx, needs, _needs_text(needs))
         scored = self._candidates(ctx, query, needs, rules, query_vector)
         # prerequisites only lower relevance, so the best `pool_size` before them hold the answer
-        pool = sorted(scored.values(), key=lambda c: (-c.relevance, c.item.id))
-        pool = pool[: max(self.min_candidates, self.overfetch * query.k)]
+        size = max(self.min_candidates, self.overfetch * query.k)
+        if isinstance(scored, _TableScores):
+            pool = scored.best(size)
+        else:
+            pool = sorted(scored.values(), key=lambda c: (-c.relevance, c.item.id))[:size]
         for cand in pool:
             self._plan_prerequisites(ctx, cand, needs, rules)
         chosen = self._mmr(ctx, pool, query.k, rules.mmr_lambda)
@@ -241,7 +263,22 @@ class ContentRecommender(Recommender):
         needs: Needs,
         rules: _Rules,
         query_vector: np.ndarray,
-    ) -> dict[str, _Scored]:
+    ) -> Mapping[str, _Scored]:
+        if self.vectorised:
+            scores = score_items(
+                self.table,
+                needs,
+                query_vector,
+                self.weights,
+                self.max_stretch,
+                modalities=rules.modalities,
+                max_hours=rules.max_hours,
+                excluded=rules.excluded,
+            )
+            extra = {}
+            for cand in self._semantic(ctx, query, needs, rules, query_vector):
+                extra.setdefault(cand.item.id, cand)
+            return _TableScores(self.table, scores, needs, extra)
         ids: set[str] = set()
         for need in needs.needs:
             ids |= self._by_skill.get(need.skill_id, set())
@@ -519,6 +556,59 @@ class ContentRecommender(Recommender):
                     label = ctx.skill_label(p.skill_id)
                     reasons.append(GapReason(p.skill_id, label, p.level, current, p.importance))
         return reasons, reached, {"prerequisite": 1.0}
+
+
+class _TableScores(Mapping[str, _Scored]):
+    """Scored candidates held as arrays (content_table.py), made into _Scored when asked for;
+    each is made once, so changes to it (prerequisite planning) stay. `extra`: semantic
+    matches of untagged items."""
+
+    def __init__(
+        self, table: ItemTable, scores: ScoredItems, needs: Needs, extra: dict[str, _Scored]
+    ) -> None:
+        self.table = table
+        self.scores = scores
+        self.needs = needs
+        self.extra = extra
+        self.position = {table.items[r].id: p for p, r in enumerate(scores.rows.tolist())}
+        self.made: dict[str, _Scored] = {}
+
+    def __getitem__(self, item_id: str) -> _Scored:
+        if item_id in self.made:
+            return self.made[item_id]
+        p = self.position.get(item_id)
+        if p is None:
+            return self.extra[item_id]
+        s = self.scores
+        reached = {
+            need.skill_id: float(s.levels[p, j])
+            for j, need in enumerate(self.needs.needs)
+            if s.reached[p, j]
+        }
+        signals = {
+            "coverage": float(s.coverage[p]),
+            "level_fit": float(s.level_fit[p]),
+            "text": float(s.text[p]),
+        }
+        item = self.table.items[int(s.rows[p])]
+        made = self.made[item_id] = _Scored(item, float(s.relevance[p]), signals, reached)
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.position
+        yield from (i for i in self.extra if i not in self.position)
+
+    def __len__(self) -> int:
+        return len(self.position) + sum(1 for i in self.extra if i not in self.position)
+
+    def best(self, count: int) -> list[_Scored]:
+        """The `count` most relevant, by (-relevance, item id)."""
+        picked = [
+            self[self.table.items[int(self.scores.rows[p])].id]
+            for p in self.scores.best(self.table, count)
+        ]
+        picked += [c for i, c in self.extra.items() if i not in self.position]
+        return sorted(picked, key=lambda c: (-c.relevance, c.item.id))[:count]
 
 
 def _add_edge(order: nx.DiGraph, before: str, after: str) -> None:

@@ -170,29 +170,42 @@ def readiness_of(pairs: Iterable[tuple[float, float, float]]) -> float:
 
 
 class GapAnalyzer:
-    """Partial credit and gap reports over one graph; caches graph look-ups between calls."""
+    """Partial credit and gap reports over one graph; caches graph look-ups between calls.
+
+    For each required skill S the analyzer keeps, once computed, the map of every other skill
+    that gives credit for S to its kind (`credit_sources`), so crediting a held profile is one
+    dict look-up per held skill. `analyzer_for` shares one analyzer per graph and settings.
+    """
 
     def __init__(self, graph: SkillGraph, settings: RecommendSettings | None = None) -> None:
         self.graph = graph
         self.settings = settings or RecommendSettings()
-        self._ancestors: dict[str, set[str]] = {}
-        self._parents: dict[str, set[str]] = {}
-        self._related: dict[str, set[str]] = {}
+        self._sources: dict[str, dict[str, CreditKind]] = {}
+        self._factors = {kind: self._factor(kind) for kind in CreditKind}
 
     # credit -------------------------------------------------------------------------------
     def credit(self, held: Mapping[str, float], skill_id: str) -> Credit | None:
-        """The best credit the held skills give for `skill_id` (uncapped), or None."""
-        best: Credit | None = None
+        """The best credit the held skills give for `skill_id` (uncapped), or None.
+
+        Held skills are tried in order; a later one wins only when better by more than EPSILON.
+        """
+        sources = self.credit_sources(skill_id)
+        factors = self._factors
+        best_source, best_kind, best_level, best_value = "", CreditKind.DIRECT, 0.0, 0.0
+        found = False
         for source, level in held.items():
             if level <= 0:
                 continue
-            kind = self._relation(source, skill_id)
+            kind = CreditKind.DIRECT if source == skill_id else sources.get(source)
             if kind is None:
                 continue
-            candidate = Credit(source, kind, level, self._factor(kind))
-            if best is None or candidate.level > best.level + EPSILON:
-                best = candidate
-        return best
+            value = level * factors[kind]
+            if not found or value > best_value + EPSILON:
+                best_source, best_kind, best_level, best_value = source, kind, level, value
+                found = True
+        if not found:
+            return None
+        return Credit(best_source, best_kind, best_level, factors[best_kind])
 
     def effective_level(self, held: Mapping[str, float], skill_id: str, cap: float) -> float:
         """The level counted for `skill_id`: the direct level, or the best partial credit
@@ -202,16 +215,24 @@ class GapAnalyzer:
         partial = min(best.level, cap) if best is not None else 0.0
         return max(raw, partial)
 
-    def _relation(self, source: str, target: str) -> CreditKind | None:
-        if source == target:
-            return CreditKind.DIRECT
-        if target in self._ancestors_of(source):
-            return CreditKind.NARROWER
-        if source in self._parents_of(target):
-            return CreditKind.BROADER
-        if source in self._related_of(target):
-            return CreditKind.RELATED
-        return None
+    def credit_sources(self, skill_id: str) -> Mapping[str, CreditKind]:
+        """Every other skill that gives credit for `skill_id`, with how (the table above):
+        its descendants (narrower), then its direct broader skills, then its one-hop
+        neighbours (related); the first rule that applies decides."""
+        found = self._sources.get(skill_id)
+        if found is None:
+            graph = self.graph
+            found = dict.fromkeys(graph.descendants(skill_id), CreditKind.NARROWER)
+            for parent in graph.broader(skill_id):
+                found.setdefault(parent, CreditKind.BROADER)
+            for near in graph.related(skill_id, radius=1):
+                found.setdefault(near, CreditKind.RELATED)
+            found.pop(skill_id, None)
+            self._sources[skill_id] = found
+        return found
+
+    def factor(self, kind: CreditKind) -> float:
+        return self._factors[kind]
 
     def _factor(self, kind: CreditKind) -> float:
         if kind is CreditKind.DIRECT:
@@ -219,21 +240,6 @@ class GapAnalyzer:
         if kind is CreditKind.NARROWER:
             return self.settings.partial_credit_narrower
         return self.settings.partial_credit_related
-
-    def _ancestors_of(self, skill_id: str) -> set[str]:
-        if skill_id not in self._ancestors:
-            self._ancestors[skill_id] = set(self.graph.ancestors(skill_id))
-        return self._ancestors[skill_id]
-
-    def _parents_of(self, skill_id: str) -> set[str]:
-        if skill_id not in self._parents:
-            self._parents[skill_id] = set(self.graph.broader(skill_id))
-        return self._parents[skill_id]
-
-    def _related_of(self, skill_id: str) -> set[str]:
-        if skill_id not in self._related:
-            self._related[skill_id] = set(self.graph.related(skill_id, radius=1))
-        return self._related[skill_id]
 
     # reports ------------------------------------------------------------------------------
     def report(
@@ -331,7 +337,11 @@ def role_levels(graph: SkillGraph, role_id: str) -> dict[str, float]:
 
 
 def analyzer_for(ctx: EngineContext) -> GapAnalyzer:
-    return GapAnalyzer(ctx.graph, ctx.settings.recommend)
+    """The context's gap analyzer: one per graph and partial-credit factors, shared by every
+    recommender and answer (its caches depend on the graph only)."""
+    settings = ctx.settings.recommend
+    key = ("gap analyzer", settings.partial_credit_narrower, settings.partial_credit_related)
+    return ctx.graph.derived(key, lambda: GapAnalyzer(ctx.graph, settings))
 
 
 def analyze_gaps(

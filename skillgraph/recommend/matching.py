@@ -22,6 +22,10 @@ How a round is solved:
 
 Locked matches (from a proposal) are kept as they are and use their capacity; excluded pairs
 (removed by an admin) are never proposed again.
+
+`solve_definition(ctx, definition_dict)` is the whole job for the CLI and batch use: validate the
+JSON definition, score with the engine's mentor recommender, solve, and return plain data with the
+mentor shortages on the round's skills (and, when asked, the greedy baseline compared).
 """
 
 from __future__ import annotations
@@ -32,12 +36,13 @@ import time
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from skillgraph.data.schema import MentorMode
 from skillgraph.errors import ValidationError
-from skillgraph.recommend.base import GapReason
+from skillgraph.recommend.base import EngineContext, GapReason
 from skillgraph.recommend.matching_candidates import (
     Candidate,
     Exclusion,
@@ -46,12 +51,15 @@ from skillgraph.recommend.matching_candidates import (
     mentee_candidates,
 )
 from skillgraph.recommend.matching_circles import Circle, form_circles
+from skillgraph.recommend.matching_context import context_inputs
 from skillgraph.recommend.matching_result import (
     Match,
     RoundResult,
     SolverInfo,
     Unmatched,
     UnmatchedReason,
+    compare_results,
+    reason_counts,
     round_stats,
 )
 from skillgraph.recommend.matching_round import (
@@ -60,6 +68,7 @@ from skillgraph.recommend.matching_round import (
     PairScore,
     ResolvedRound,
     RoundDefinition,
+    check_definition,
     resolve_round,
 )
 from skillgraph.recommend.matching_solver import (
@@ -69,6 +78,8 @@ from skillgraph.recommend.matching_solver import (
     solve_exact,
     solve_greedy,
 )
+from skillgraph.recommend.mentors import MentorRecommender
+from skillgraph.recommend.supply import supply_demand
 
 __all__ = [
     "Match",
@@ -78,6 +89,7 @@ __all__ = [
     "RoundResult",
     "Unmatched",
     "UnmatchedReason",
+    "solve_definition",
     "solve_round",
 ]
 
@@ -154,6 +166,64 @@ def solve_round(
         ),
         mentee_gaps={m: tuple(g.skill_id for g in resolved.gaps[m]) for m in resolved.mentee_ids},
     )
+
+
+def solve_definition(
+    ctx: EngineContext,
+    definition: Mapping[str, Any] | RoundDefinition,
+    *,
+    compare_greedy: bool = False,
+    recommender: MentorRecommender | None = None,
+    used: Mapping[str, int] | None = None,
+    engine: Engine = Engine.AUTO,
+) -> dict[str, Any]:
+    """A round from its JSON definition, solved over an engine context, as JSON-able data.
+
+    The definition is validated first (ValidationError before anything is scored). Pair quality
+    is the mentor recommender's (`recommender`, else one fitted on `ctx`); `used` is capacity held
+    by published matches of other rounds (default: `ctx.mentor_load`). The result has every field
+    of `RoundResult.to_dict()`, plus `definition`, `unmatched_reasons` (counts), `shortages` (the
+    round's skills where the cohort's demand exceeds the free places of the round's mentors of
+    its mode, from supply.supply_demand) and, with `compare_greedy`, `greedy` (its stats, solver
+    and reasons) and `comparison` (matching_result.compare_results: exact vs greedy).
+    """
+    checked = _checked_definition(definition)
+    inputs = context_inputs(ctx, checked, recommender=recommender, used=used)
+    result = solve_round(checked, inputs, engine=engine)
+    balance = supply_demand(
+        inputs.records,
+        inputs.gaps_of,
+        cohort=list(result.mentee_gaps),
+        skills=checked.gap_skills or None,
+        used=inputs.used,
+        mode=checked.mode,
+        offer_ids=checked.offer_ids,
+        mentees_per_place=checked.circle_size or 1,
+    )
+    out: dict[str, Any] = {
+        "definition": checked.to_dict(),
+        **result.to_dict(),
+        "unmatched_reasons": reason_counts(result),
+        "shortages": balance.to_dict()["shortages"],
+    }
+    if compare_greedy:
+        greedy = solve_round(checked, inputs, greedy=True)
+        out["greedy"] = {
+            "stats": greedy.stats.to_dict(),
+            "solver": greedy.solver.to_dict(),
+            "unmatched_reasons": reason_counts(greedy),
+        }
+        out["comparison"] = compare_results(result, greedy)
+    return out
+
+
+def _checked_definition(definition: Mapping[str, Any] | RoundDefinition) -> RoundDefinition:
+    if isinstance(definition, RoundDefinition):
+        check_definition(definition)
+        return definition
+    if not isinstance(definition, Mapping):
+        raise ValidationError("a round definition must be a JSON object")
+    return RoundDefinition.from_dict(definition)
 
 
 @contextmanager

@@ -240,3 +240,68 @@ def round_stats(
         exposure_gini=gini(list(mentees_of.values())),
         max_mentor_share=max(mentees_of.values(), default=0) / cohort if cohort else 0.0,
     )
+
+
+def reason_counts(result: RoundResult) -> dict[str, int]:
+    """Unmatched mentees per reason, most frequent first."""
+    counts: dict[str, int] = {}
+    for u in result.unmatched:
+        counts[u.reason.value] = counts.get(u.reason.value, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+QUALITY_TIE = 1e-9  # qualities closer than this count as equal
+COMPARED_STATS = (
+    "matched",
+    "matched_share",
+    "mean_quality",
+    "total_quality",
+    "utilisation",
+    "mentors_used",
+    "exposure_gini",
+    "max_mentor_share",
+)
+
+
+def compare_results(
+    exact: RoundResult, baseline: RoundResult, *, baseline_name: str = "greedy"
+) -> dict[str, Any]:
+    """The optimum against a baseline on the same round: each statistic side by side, and per
+    mentee who is matched by one only and, among those matched by both, who got the better pair."""
+    exact_stats, base_stats = exact.stats.to_dict(), baseline.stats.to_dict()
+    stats = {
+        name: {
+            "exact": exact_stats[name],
+            baseline_name: base_stats[name],
+            "difference": exact_stats[name] - base_stats[name],
+        }
+        for name in COMPARED_STATS
+    }
+    mine, theirs = _member_quality(exact), _member_quality(baseline)
+    both = mine.keys() & theirs.keys()
+    my_offer, their_offer = _offer_of(exact), _offer_of(baseline)
+    return {
+        "stats": stats,
+        "mentees": {
+            "matched_by_both": len(both),
+            "matched_only_by_exact": len(mine.keys() - theirs.keys()),
+            f"matched_only_by_{baseline_name}": len(theirs.keys() - mine.keys()),
+            "better_pair_in_exact": sum(1 for m in both if mine[m] > theirs[m] + QUALITY_TIE),
+            f"better_pair_in_{baseline_name}": sum(
+                1 for m in both if theirs[m] > mine[m] + QUALITY_TIE
+            ),
+            "same_mentor": sum(1 for m in both if my_offer[m] == their_offer[m]),
+        },
+    }
+
+
+def _member_quality(result: RoundResult) -> dict[str, float]:
+    return {
+        mentee: match.member_quality.get(mentee, match.quality)
+        for match in result.matches
+        for mentee in match.mentee_ids
+    }
+
+
+def _offer_of(result: RoundResult) -> dict[str, str]:
+    return {mentee: match.offer_id for match in result.matches for mentee in match.mentee_ids}

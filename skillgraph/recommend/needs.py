@@ -14,8 +14,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from skillgraph.data.schema import MAX_LEVEL, MIN_LEVEL, Employee
-from skillgraph.errors import ValidationError
+from skillgraph.errors import NotFoundError, ValidationError
 from skillgraph.recommend.base import EngineContext, GapReason, Query
 from skillgraph.recommend.gaps import EPSILON, GapAnalyzer, GapReport, held_levels, role_levels
 
@@ -107,6 +109,24 @@ def needs_for(ctx: EngineContext, query: Query, analyzer: GapAnalyzer) -> Needs:
         if (need := _topic_need(ctx, analyzer, held, report, skill_id, target)) is not None
     ]
     return Needs(tuple(chosen), report, employee, held)
+
+
+def needs_vector(ctx: EngineContext, needs: Needs, text: str) -> np.ndarray:
+    """The query embedding of the needs, without running the model at query time: the
+    normalised mean of the needed skills' vectors in the "skills" index. When a needed skill
+    has no vector there (skill groups are not indexed), the embedding of `text` instead."""
+    index = ctx.indexes.get("skills")
+    if index is not None and needs.needs:
+        try:
+            vectors = np.stack([index.vector(n.skill_id) for n in needs.needs])
+        except (NotFoundError, KeyError):
+            vectors = None
+        if vectors is not None:
+            mean = vectors.astype(np.float64).mean(axis=0)
+            norm = float(np.linalg.norm(mean))
+            if norm > 0:
+                return (mean / norm).astype(np.float32)
+    return np.asarray(ctx.encoder.encode([text])[0], dtype=np.float32)
 
 
 def _subject(

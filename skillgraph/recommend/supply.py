@@ -8,8 +8,10 @@ Supply on a skill: mentor offers that are available, of an active employee, with
 (capacity minus `used`), whose mentor holds the skill at `min_mentor_level` (default 4,
 "advanced: coaches others") or, with min_mentor_level=None, at the highest level the demand
 needs; an offer with topics counts only for those skills and the skills under them. `supply` is
-their free places, `mentors` the number of distinct mentors. A mentor's places count for every
-skill they qualify on, so supplies of different skills do not add up.
+their free places (times `mentees_per_place`: the circle size of a group round), `mentors` the
+number of distinct mentors. A mentor's places count for every skill they qualify on, so
+supplies of different skills do not add up. `mode` and `offer_ids` restrict the supply to the
+offers of one mode or of one round.
 
 ratio = supply / demand (None without demand); deficit = max(0, demand - supply).
 
@@ -21,11 +23,11 @@ Departments and locations: the demand of their employees against the supply of t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from skillgraph.data.schema import MentorOffer, Records, RelationKind
+from skillgraph.data.schema import MentorMode, MentorOffer, Records, RelationKind
 from skillgraph.recommend.base import GapReason
 from skillgraph.recommend.matching_result import RoundResult
 
@@ -139,10 +141,16 @@ def supply_demand(
     skills: Iterable[str] | None = None,
     min_mentor_level: float | None = DEFAULT_MIN_MENTOR_LEVEL,
     used: Mapping[str, int] | None = None,
+    mode: MentorMode | None = None,
+    offer_ids: Collection[str] | None = None,
+    mentees_per_place: int = 1,
 ) -> SupplyDemand:
-    """Supply and demand over the company (or a cohort, or some skills); see the module doc."""
+    """Supply and demand over the company (or a cohort, or some skills); see the module doc.
+    `mode` / `offer_ids` count only the offers of that mode / those offers as supply;
+    `mentees_per_place` is the circle size of a group round (a place is one circle)."""
     demand = _demand(records, gaps_of, cohort, skills)
-    offers = _free_offers(records, used or {})
+    offers = _free_offers(records, used or {}, mode, offer_ids)
+    offers = {o: n * max(1, mentees_per_place) for o, n in offers.items()}
     ancestors = AncestorLookup(records)
     by_skill_rows: dict[str, list[_Demand]] = {}
     for d in demand:
@@ -186,10 +194,20 @@ def _demand(
     return out
 
 
-def _free_offers(records: Records, used: Mapping[str, int]) -> dict[str, int]:
+def _free_offers(
+    records: Records,
+    used: Mapping[str, int],
+    mode: MentorMode | None = None,
+    offer_ids: Collection[str] | None = None,
+) -> dict[str, int]:
     """offer id -> free places, for offers that can take someone now."""
     free = {}
+    wanted = None if offer_ids is None else set(offer_ids)
     for offer in records.mentors.values():
+        if (wanted is not None and offer.id not in wanted) or (
+            mode is not None and mode not in offer.modes
+        ):
+            continue
         mentor = records.employees.get(offer.employee_id)
         places = offer.capacity - int(used.get(offer.id, 0))
         if offer.available and mentor is not None and mentor.active and places > 0:

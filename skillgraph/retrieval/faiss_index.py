@@ -54,6 +54,7 @@ IVF_TRAIN_POINTS_PER_LIST = 64  # k-means sample size per list
 REBUILD_DEAD_FRACTION = 0.25
 BRUTE_FORCE_MAX = 8192  # allowed sets up to this size are scored exactly
 faiss: Any = _faiss  # the stubs bundled with faiss-cpu miss most of its API
+_SIZE_ORDER = {"flat": 0, "ivf": 1, "hnsw": 1, "hnsw_sq8": 2}  # auto moves up this order
 
 
 def choose_index_type(count: int, flat_max: int) -> str:
@@ -234,7 +235,8 @@ class FaissIndex:
         if not ids:
             return
         wanted = self._type_for(len(self._rows) + len(ids))
-        if wanted != self.index_type or self._outgrown_training(len(self._names) + len(ids)):
+        grown = _SIZE_ORDER.get(wanted, 0) > _SIZE_ORDER.get(self.index_type, 0)
+        if grown or self._outgrown_training(len(self._names) + len(ids)):
             # retype or refit with the new vectors in the training set (an untrained SQ8 or IVF
             # structure would lose what is added to it)
             old_ids, old = self.export()
@@ -253,9 +255,12 @@ class FaissIndex:
             self._names[row] = None
 
     def _maybe_rebuild(self) -> None:
+        # grow into a bigger type at once; shrink only at the next tombstone rebuild, so a size
+        # hovering at a threshold does not rebuild on every change
         wanted = self._type_for(len(self._rows))
         too_dead = self.dead > REBUILD_DEAD_FRACTION * max(len(self._names), 1)
-        if wanted != self.index_type or too_dead:
+        grown = _SIZE_ORDER.get(wanted, 0) > _SIZE_ORDER.get(self.index_type, 0)
+        if grown or too_dead:
             self.rebuild(wanted)
 
     def _outgrown_training(self, rows: int) -> bool:

@@ -44,6 +44,7 @@ from skillgraph.data.schema import (
     Skill,
     SkillRelation,
 )
+from skillgraph.data.validate import find_prerequisite_cycle
 from skillgraph.errors import ConflictError, NotFoundError, ValidationError
 from skillgraph.store import tables as t
 from skillgraph.store.codec import from_doc, to_doc
@@ -533,10 +534,20 @@ class Store:
         return revision
 
     def add_relations(self, relations: Iterable[SkillRelation]) -> int:
+        """Add relations (replacing equal ones); no self-loops, no broader or prerequisite
+        cycles (ValidationError naming the cycle)."""
         rels = list(relations)
+        loops = [r for r in rels if r.source == r.target]
+        if loops:
+            raise ValidationError(f"a skill cannot relate to itself: {loops[0].source!r}")
         with self._write() as (conn, revision):
             skills = {r.source for r in rels} | {r.target for r in rels}
             _need(conn, Kind.SKILL, skills, "relation")
+            existing = [
+                SkillRelation(r.source, r.target, RelationKind(r.kind), float(r.weight))
+                for r in conn.execute(select(t.relations))
+            ]
+            _check_cycles([*existing, *rels])
             for rel in rels:
                 conn.execute(
                     delete(t.relations).where(
@@ -960,6 +971,20 @@ def _need(conn: Connection, kind: Kind, ids: Iterable[str], where: str) -> None:
     missing = sorted(wanted - found)
     if missing:
         raise ValidationError(f"unknown {kind.value} id(s) in {where}: {', '.join(missing[:5])}")
+
+
+def _check_cycles(relations: list[SkillRelation]) -> None:
+    for kind in (RelationKind.PREREQUISITE, RelationKind.BROADER):
+        # find_prerequisite_cycle walks prerequisite edges; relabel to walk broader ones
+        edges = [
+            SkillRelation(r.source, r.target, RelationKind.PREREQUISITE)
+            for r in relations
+            if r.kind is kind
+        ]
+        cycle = find_prerequisite_cycle(edges)
+        if cycle:
+            path = " -> ".join([*cycle, cycle[0]])
+            raise ValidationError(f"{kind.value} relations would form a cycle: {path}")
 
 
 def _check_references(conn: Connection, kind: Kind, record: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import Api
+from api_harness import Api
 
 PROBLEM = "application/problem+json"
 PERSONAL = ["", "/gaps", "/mentors", "/content", "/next-roles", "/plans"]

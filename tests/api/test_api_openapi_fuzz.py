@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from conftest import api_settings, seed, wait_ready
+from api_harness import api_settings, seed, wait_ready
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
@@ -36,7 +36,9 @@ CONFIG = SchemathesisConfig.from_dict(
         }
     }
 )
-schema = schemathesis.openapi.from_asgi("/openapi.json", APP, config=CONFIG)
+# from_dict, not from_asgi: reading the schema must not start the app's lifespan at import.
+schema = schemathesis.openapi.from_dict(APP.openapi(), config=CONFIG)
+schema.app = APP
 ADMIN = {"Authorization": f"Bearer {mint_token(SETTINGS, 'fuzz-admin', 'ld_admin')}"}
 
 

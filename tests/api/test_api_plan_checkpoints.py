@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Api
+from api_harness import Api
 
 
 def _plan(api: Api) -> dict[str, object]:

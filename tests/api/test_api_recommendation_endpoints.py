@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Api
+from api_harness import Api
 
 
 def test_gaps_report_open_gaps_first_with_readiness(shared_api: Api) -> None:

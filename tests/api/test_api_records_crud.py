@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Api
+from api_harness import Api
 
 
 def test_new_employee_is_recommended_without_restart(api: Api) -> None:

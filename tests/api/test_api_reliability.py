@@ -11,11 +11,14 @@ from pathlib import Path
 import httpx
 import orjson
 import pytest
-from conftest import Api, LiveServer, api_settings, seed
+from api_harness import Api, LiveServer, api_company, api_settings, seed, wait_ready
 from sqlalchemy import create_engine, select
 
+from skillgraph.engine import Engine
+from skillgraph.retrieval.encoder import HashingEncoder
 from skillgraph.store import Store
 from skillgraph.store import tables as store_tables
+from skillgraph.workspace import save_engine
 
 READS = [
     ("ann", "employee", "/v1/employees/ann/mentors?k=5"),
@@ -206,3 +209,19 @@ def test_restart_on_postgres(make_api: Callable[..., Api], tmp_path: Path) -> No
     assert second.client.get("/v1/employees/pia", headers=second.admin).status_code == 200
     listed = second.client.get("/v1/employees?q=pia", headers=second.admin).json()
     assert [e["id"] for e in listed["items"]] == ["pia"]
+
+
+def test_first_start_seeds_an_empty_store_from_the_saved_engine(
+    make_api: Callable[..., Api], tmp_path: Path, api_encoder: HashingEncoder
+) -> None:
+    """`skillgraph build` saves an engine; the service's first start fills the store from it."""
+    folder = tmp_path / "built"
+    settings = api_settings(folder)
+    engine = Engine.build(api_company(), settings, encoder=api_encoder)
+    save_engine(engine, settings)
+    started = make_api(data_dir=folder, seed_records=False)
+    wait_ready(started.client)
+    employees = started.client.get("/v1/employees", headers=started.admin).json()
+    assert employees["total"] == len(api_company().employees)
+    ready = started.client.get("/ready").json()
+    assert ready["revision"] == ready["store_revision"] >= 1

@@ -130,3 +130,13 @@ def test_rich_summary_names_systems_and_unknown_ids() -> None:
 
 def test_render_is_deterministic_for_the_same_result() -> None:
     assert render_html(_result()) == render_html(_result())
+
+
+def test_narrow_terminal_gets_systems_as_columns() -> None:
+    console = Console(record=True, width=80)
+    print_summary(console, _result())
+    text = console.export_text()
+    assert "report.html" in text  # where the intervals are
+    header = next(line for line in text.splitlines() if "engine" in line and "random" in line)
+    assert header.index("engine") < header.index("random")  # one column per system
+    assert all(len(line) <= 80 for line in text.splitlines())

@@ -7,7 +7,7 @@ import json
 import pytest
 from recommend.matching_world import emp, offer, plain_gaps, records
 
-from skillgraph.data.schema import Records, Role, SkillRequirement
+from skillgraph.data.schema import MentorMode, Records, Role, SkillRequirement
 from skillgraph.recommend.base import GapReason
 from skillgraph.recommend.matching_result import Match, RoundResult, SolverInfo, round_stats
 from skillgraph.recommend.supply import deficit_trends, shortage_line, supply_demand
@@ -101,6 +101,21 @@ def test_cohort_and_skill_restrictions() -> None:
     assert only_a.shortages == ()
     only_python = supply_demand(rec, plain_gaps(rec), skills=["python"], used=USED)
     assert [b.skill_id for b in only_python.by_skill] == ["python"]
+
+
+def test_supply_of_one_mode_one_round_and_circles() -> None:
+    rec = company()
+    rec.mentors["ox"] = offer("ox", "x", 2, modes=(MentorMode.PEER, MentorMode.GROUP))
+    rec.mentors["oy"] = offer("oy", "y", 1, modes=(MentorMode.ONE_ON_ONE,))
+    every = by_id(supply_demand(rec, plain_gaps(rec)).by_skill)
+    assert every["sql"].supply == 3  # x's 2 places and y's 1
+    one_on_one = by_id(supply_demand(rec, plain_gaps(rec), mode=MentorMode.ONE_ON_ONE).by_skill)
+    assert (one_on_one["sql"].supply, one_on_one["sql"].mentors) == (1, 1)  # y only
+    round_only = by_id(supply_demand(rec, plain_gaps(rec), offer_ids=["ox", "oz"]).by_skill)
+    assert round_only["sql"].supply == 2  # z is not qualified on SQL
+    circles = supply_demand(rec, plain_gaps(rec), mode=MentorMode.GROUP, mentees_per_place=4)
+    assert by_id(circles.by_skill)["sql"].supply == 8  # x's 2 circles of 4
+    assert circles.shortages == ()
 
 
 def test_result_is_json_serialisable() -> None:

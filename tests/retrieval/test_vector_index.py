@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from skillgraph.config import RetrievalSettings
 from skillgraph.errors import ConflictError, NotFoundError, ValidationError
+from skillgraph.retrieval import faiss_index
 from skillgraph.retrieval.index import ExactIndex, FaissIndex, build_index, choose_index_type
 
 DIM = 32
@@ -98,6 +99,12 @@ def test_auto_type_follows_size_thresholds() -> None:
     grows.add(names(40, "w"), unit_rows(rng, 40))
     assert grows.index_type == choose_index_type(80, 50)
     assert len(grows) == 80
+    grows.remove(names(10))  # 70 left, still above flat_max
+    grows.remove(names(40, "w")[:15])  # 55 left, few tombstones: no rebuild yet
+    assert grows.index_type == choose_index_type(80, 50)
+    grows.remove(names(40, "w")[15:30])  # 40 left: tombstones force a rebuild, sized for 40
+    assert grows.index_type == "flat"
+    assert grows.dead == 0
 
 
 @pytest.mark.parametrize(
@@ -178,11 +185,14 @@ def test_filter_admitting_one_percent_returns_exactly_k(
 
 
 @pytest.mark.parametrize("index_type", ["flat", "hnsw"])
-def test_large_filters_use_the_selector_and_still_fill_k(index_type: str) -> None:
+def test_large_filters_use_the_selector_and_still_fill_k(
+    index_type: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(faiss_index, "BRUTE_FORCE_MAX", 500)  # force the FAISS selector path
     rng = np.random.default_rng(17)
-    x = clustered(rng, 30_000, 16, clusters=50)
+    x = clustered(rng, 4000, 16, clusters=50)
     ids = names(len(x))
-    allowed = set(ids[::3])  # 10k: over the brute-force cut-off
+    allowed = set(ids[::3])
     index = FaissIndex(16, index_type=index_type)
     index.add(ids, x)
     hits = index.search(x[:30], 10, allow=allowed)

@@ -7,7 +7,15 @@ import threading
 
 import pytest
 
-from skillgraph.data.schema import Employee, LearningItem, Records, SkillLevel, SkillTaught
+from skillgraph.data.schema import (
+    Employee,
+    LearningItem,
+    Records,
+    RelationKind,
+    SkillLevel,
+    SkillRelation,
+    SkillTaught,
+)
 from skillgraph.errors import ConflictError, NotFoundError, ValidationError
 from skillgraph.store import Kind, Op, Store
 from skillgraph.store import database as store_database
@@ -158,3 +166,15 @@ def test_restart_reads_the_same_file(store_url: str, company: Records) -> None:
     assert second.revision() == revision
     assert second.load_records().employees == company.employees
     second.close()
+
+
+def test_relations_refuse_loops_and_cycles(store: Store, company: Records) -> None:
+    store.replace_records(company)
+    with pytest.raises(ValidationError, match="itself"):
+        store.add_relations([SkillRelation("ml", "ml", RelationKind.PREREQUISITE)])
+    with pytest.raises(ValidationError, match=r"prerequisite relations would form a cycle"):
+        store.add_relations([SkillRelation("ml", "py", RelationKind.PREREQUISITE)])
+    store.add_relations([SkillRelation("ml", "py", RelationKind.BROADER)])
+    with pytest.raises(ValidationError, match="broader"):
+        store.add_relations([SkillRelation("py", "ml", RelationKind.BROADER)])
+    assert len(store.load_records().relations) == 3

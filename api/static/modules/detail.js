@@ -190,8 +190,9 @@ function recCard(rec, context) {
     rec.meta.length ? h("div", { class: "hint" }, rec.meta.join(" · ")) : null,
     h("p", { class: "why" }, rec.why),
     rec.closes.length
-      ? h("ul", { class: "closes", "aria-label": "Gaps it closes" }, rec.closes.map((c) =>
-        h("li", { class: "badge" }, closesText(c, rec.kind))))
+      ? h("div", { class: "closes-line" }, h("span", { class: "hint", "aria-hidden": "true" }, "Closes:"),
+        h("ul", { class: "closes", "aria-label": "Gaps it closes, from your level to the level needed" },
+          rec.closes.map((c) => h("li", { class: "badge" }, closesText(c, rec.kind)))))
       : null,
     feedbackButtons({
       kind: rec.kind,

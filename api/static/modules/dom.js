@@ -74,6 +74,7 @@ export function fmtLevel(value) {
 export function fmtHours(value) {
   const num = Number(value);
   if (!Number.isFinite(num)) return "–";
+  if (num > 0 && num < 10) return `${Number(num.toFixed(1))} h`;
   return `${Math.round(num)} h`;
 }
 

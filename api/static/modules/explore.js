@@ -83,10 +83,10 @@ function renderProfile(app) {
   const mine = p.id === app.me.subject;
   const top = [...p.skills].sort((a, b) => b.level - a.level).slice(0, 6);
   fill(byId("explore-profile"),
-    h("div", { class: "profile-line" },
-      h("span", {}, mine ? "You are " : "Viewing ", h("strong", {}, p.name), mine ? "," : ` (${p.id}),`),
+    h("p", { class: "profile-line" },
+      mine ? "You are " : "Viewing ", h("strong", {}, p.name), mine ? ", " : ` (${p.id}), `,
       h("span", { class: "here-role" }, p.role_title || p.role_id),
-      p.department ? h("span", { class: "hint" }, p.department) : null),
+      p.department ? h("span", { class: "hint" }, ` · ${p.department}`) : null),
     top.length
       ? h("p", { class: "hint" }, "Strongest skills: ",
         top.map((s) => `${s.label} ${s.level}`).join(", "), ".")
@@ -148,8 +148,22 @@ export function buildModel(app, nextRoles, paths, targetId) {
       addEdge(hop.from_role, hop.to_role, hop.move, targetId !== null);
     });
   });
-  if (targetId && nodes.has(targetId)) nodes.get(targetId).target = true;
-  return { nodes: [...nodes.values()], edges: [...edges.values()] };
+  const depth = (id) => nodes.get(id).depth;
+  let kept = [...edges.values()];
+  if (targetId && nodes.has(targetId)) {
+    // the target sits in the last column, after every path's earlier moves
+    const target = nodes.get(targetId);
+    target.target = true;
+    target.column = Math.max(...paths.map((p) => p.hops.length), 1);
+  } else {
+    // a role keeps its shortest route; longer routes to it would point backwards
+    kept = kept.filter((e) => depth(e.to) > depth(e.from));
+  }
+  paths.forEach((path, i) => path.hops.forEach((hop) => {
+    const node = nodes.get(hop.to_role);
+    node.order = Math.min(node.order ?? i, i);
+  }));
+  return { nodes: [...nodes.values()], edges: kept };
 }
 
 function render(app, model) {

@@ -4,6 +4,12 @@
 
 import { band, fmtPercent } from "./dom.js";
 
+const COLUMN_GAP = 172; // px between move columns
+const ROW_GAP = 64; // px between roles in a column (node height 52)
+const NODE_WIDTH = 132;
+const MIN_HEIGHT = 200;
+const MAX_HEIGHT = 640;
+
 const COLOURS = {
   high: { fill: "#dafbe1", border: "#1a7f37" },
   mid: { fill: "#fff8c5", border: "#9a6700" },
@@ -15,11 +21,11 @@ const STYLE = [
     selector: "node",
     style: {
       shape: "round-rectangle",
-      width: 132,
+      width: NODE_WIDTH,
       height: 52,
       label: "data(label)",
       "text-wrap": "wrap",
-      "text-max-width": 124,
+      "text-max-width": NODE_WIDTH - 8,
       "text-valign": "center",
       "text-halign": "center",
       "font-size": 11,
@@ -40,7 +46,12 @@ const STYLE = [
     selector: "edge",
     style: {
       width: 2,
-      "curve-style": "bezier",
+      // right-angled edges leave the role, turn once and enter the next role from its left:
+      // they never cross another role's box in the column layout
+      "curve-style": "taxi",
+      "taxi-direction": "rightward",
+      "taxi-turn": 24,
+      "taxi-turn-min-distance": 4,
       "line-color": "#6e7781",
       "target-arrow-color": "#6e7781",
       "target-arrow-shape": "triangle",
@@ -53,6 +64,51 @@ const STYLE = [
 ];
 
 let cy = null;
+
+/**
+ * Left to right: your role, then one column per number of moves. Roles one move away are
+ * ordered by readiness; further roles sit next to the role they are reached from.
+ */
+function columnLayout(model) {
+  const parents = new Map();
+  for (const edge of model.edges) {
+    if (!parents.has(edge.to)) parents.set(edge.to, edge.from);
+  }
+  const columns = new Map();
+  for (const node of model.nodes) {
+    const depth = columnOf(node);
+    if (!columns.has(depth)) columns.set(depth, []);
+    columns.get(depth).push(node);
+  }
+  // a direct move to the target runs straight across: keep the middle row free for it
+  const here = model.nodes.find((n) => n.here);
+  const target = model.nodes.find((n) => n.target);
+  const direct = here && target && model.edges.some((e) => e.from === here.id && e.to === target.id);
+  const positions = new Map();
+  let rows = 1;
+  for (const depth of [...columns.keys()].sort((a, b) => a - b)) {
+    const column = columns.get(depth);
+    const parentY = (n) => (positions.get(parents.get(n.id)) || { y: 0 }).y;
+    column.sort((a, b) => (depth <= 1 ? 0 : parentY(a) - parentY(b)) ||
+      (a.order ?? 0) - (b.order ?? 0) || (b.readiness ?? 0) - (a.readiness ?? 0));
+    const slots = column.map((_, i) => i);
+    const inBetween = depth > 0 && !column.some((n) => n.target);
+    if (direct && inBetween && column.length % 2 === 1) {
+      const middle = (column.length - 1) / 2;
+      for (let i = 0; i < slots.length; i += 1) if (i > middle) slots[i] += 1;
+    }
+    const count = slots.length ? slots[slots.length - 1] + 1 : 0;
+    rows = Math.max(rows, count);
+    const top = -((count - 1) * ROW_GAP) / 2;
+    column.forEach((node, i) => positions.set(node.id, { x: depth * COLUMN_GAP, y: top + slots[i] * ROW_GAP }));
+  }
+  return { positions, rows, columns: columns.size };
+}
+
+function columnOf(node) {
+  if (node.here) return 0;
+  return node.column || node.depth || 1;
+}
 
 /**
  * Draw `model` ({nodes: [{id, title, readiness, depth, here, target}], edges: [{from, to,
@@ -72,20 +128,18 @@ export function drawGraph(container, model, onSelect) {
       classes: [edge.move, edge.onPath ? "on-path" : ""].filter(Boolean).join(" "),
     })),
   ];
-  const here = model.nodes.find((n) => n.here);
+  const { positions, rows, columns } = columnLayout(model);
+  // as tall as the drawing needs at the zoom its width allows (phones zoom out)
+  const scale = Math.min(1, container.clientWidth / ((columns - 1) * COLUMN_GAP + NODE_WIDTH + 40));
+  const height = rows * ROW_GAP * scale + 40;
+  container.style.height = `${Math.round(Math.max(MIN_HEIGHT, Math.min(MAX_HEIGHT, height)))}px`;
   cy = window.cytoscape({
     container,
     elements,
     style: STYLE,
-    layout: {
-      name: "breadthfirst",
-      directed: true,
-      roots: here ? [here.id] : undefined,
-      spacingFactor: 0.95,
-      padding: 12,
-      avoidOverlap: true,
-      nodeDimensionsIncludeLabels: false,
-    },
+    layout: { name: "preset", positions: (node) => positions.get(node.id()), fit: true, padding: 16 },
+    minZoom: 0.3,
+    maxZoom: 1.25,
     userZoomingEnabled: false,
     userPanningEnabled: false,
     boxSelectionEnabled: false,

@@ -200,7 +200,7 @@ function timelineSection(plan) {
   return h("section", { class: "section", "aria-labelledby": "timeline-title" },
     h("h4", { id: "timeline-title" }, "Timeline"),
     h("ol", { class: "timeline" }, actions.map((a) => {
-      const span = h("span", { class: `span ${a.channel}` }, `w${a.start_week}–${a.end_week}`);
+      const span = h("span", { class: `span ${a.channel}` });
       span.style.left = `${((a.start_week - 1) / weeks) * 100}%`;
       span.style.width = `${((a.end_week - a.start_week + 1) / weeks) * 100}%`;
       return h("li", {},

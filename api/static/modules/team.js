@@ -44,7 +44,8 @@ function render(app, team) {
     h("p", { id: "team-summary" }, waiting
       ? `${waiting} checkpoint${waiting === 1 ? "" : "s"} wait${waiting === 1 ? "s" : ""} for your decision.`
       : "No checkpoint waits for your decision."),
-    team.map((entry) => personCard(app, entry)));
+    team.filter((t) => pendingOf(t.plans).length).map((entry) => personCard(app, entry)),
+    othersTable(team.filter((t) => !pendingOf(t.plans).length)));
   announce(`${waiting} checkpoints wait for your decision.`);
 }
 
@@ -87,4 +88,21 @@ function personCard(app, entry) {
   };
   draw();
   return card;
+}
+
+function othersTable(rest) {
+  if (!rest.length) return null;
+  return h("section", { class: "card team-others", "aria-labelledby": "team-others-title" },
+    h("h3", { id: "team-others-title" }, "Nothing waiting"),
+    h("div", { class: "table-wrap" }, h("table", {},
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Person"), h("th", { scope: "col" }, "Role"),
+        h("th", { scope: "col" }, "Plans"), h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Links")))),
+      h("tbody", {}, rest.map(({ person, plans }) => h("tr", { "data-person": person.id },
+        h("td", {}, person.name), h("td", {}, person.role_title || person.role_id),
+        h("td", {}, String(plans.length)),
+        h("td", {}, h("div", { class: "row" },
+          h("a", { href: `#/explore/${encodeURIComponent(person.id)}` }, "Career paths",
+            h("span", { class: "visually-hidden" }, ` of ${person.name}`)),
+          h("a", { href: `#/plan/${encodeURIComponent(person.id)}` }, "Plans",
+            h("span", { class: "visually-hidden" }, ` of ${person.name}`))))))))));
 }
