@@ -56,14 +56,16 @@ class EngineFactory:
         engine = Engine.build(
             declared_only(records), settings, encoder=self.encoder, revision=revision
         )
-        self.encoder = self.encoder or engine.encoder
+        if self.encoder is None:
+            self.encoder = engine.encoder
         return engine
 
     def load(self, settings: Settings) -> Engine:
         from skillgraph.workspace import load_engine
 
         engine = load_engine(settings, encoder=self.encoder)
-        self.encoder = self.encoder or engine.encoder
+        if self.encoder is None:
+            self.encoder = engine.encoder
         return engine
 
     def save(self, engine: Engine, settings: Settings) -> None:

@@ -306,6 +306,12 @@ def main() -> None:
                 )
                 rows.append(
                     (
+                        f"HTTP /health, {workers} worker(s), concurrency 1",
+                        asyncio.run(load(url, ["/health"], headers, 300, 1)),
+                    )
+                )
+                rows.append(
+                    (
                         f"HTTP content, {workers} worker(s), concurrency {CONCURRENCY}",
                         asyncio.run(load(url, rec_paths, headers, args.requests, CONCURRENCY)),
                     )

@@ -24,6 +24,7 @@ import os
 import platform
 import random
 import statistics
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -89,7 +90,7 @@ def tune(
     log: list[str] = []
     best: tuple[float, str, InferenceWeights] | None = None
     for variant, top_roles, temperature in itertools.product(
-        role_indexes, (10, 20, 40), (0.02, 0.05, 0.1)
+        role_indexes, (5, 10, 20), (0.1, 0.2, 0.5)
     ):
         w = InferenceWeights(top_roles=top_roles, role_temperature=temperature)
         score = evaluate(
@@ -99,11 +100,12 @@ def tune(
             hidden,
         )["ndcg"]
         log.append(f"{variant} top_roles={top_roles} T={temperature}: nDCG@20 {score:.4f}")
+        print(log[-1], file=sys.stderr, flush=True)
         if best is None or score > best[0]:
             best = (score, variant, w)
     assert best is not None
     _, variant, shape = best
-    for text_w, graph_w in itertools.product((0.1, 0.2, 0.3, 0.45), (0.0, 0.05, 0.1, 0.2)):
+    for text_w, graph_w in itertools.product((0.1, 0.2, 0.3), (0.0, 0.05, 0.1)):
         w = replace(shape, text=text_w, graph=graph_w, roles=1.0 - text_w - graph_w)
         score = evaluate(
             SkillInferrer(graph, encoder, skills, role_indexes[variant], weights=w),
@@ -112,6 +114,7 @@ def tune(
             hidden,
         )["ndcg"]
         log.append(f"{variant} text={text_w} graph={graph_w}: nDCG@20 {score:.4f}")
+        print(log[-1], file=sys.stderr, flush=True)
         if score > best[0]:
             best = (score, variant, w)
     return best[1], best[2], log
@@ -180,7 +183,7 @@ def main() -> None:
         f"seed {args.seed}: test {len(test)}, dev {len(dev)}; model {encoder.model_id}; "
         f"prepared in {prepared:.0f} s\n"
     )
-    print(f"tuned on dev: {variant}; {weights}\n")
+    print(f"tuned on dev: {variant}; {weights}\n", flush=True)
     print("| system (test split) | nDCG@20 | essential recall@20 | ms/query |")
     print("|---|---|---|---|")
     for name, system in systems.items():

@@ -45,8 +45,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import faiss
 import numpy as np
 import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
 
 from make_synthetic import Size, make_company, mentor_load  # type: ignore[import-not-found]
 
@@ -170,6 +172,10 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     from skillgraph.config import RetrievalSettings, Settings
     from skillgraph.engine import Engine
 
+    # one thread per worker, as the service runs (settings.retrieval.threads): on a shared
+    # 2-core machine, multi-threaded BLAS for one small matrix-vector product is 5x slower
+    threadpool_limits(limits=1)
+    faiss.omp_set_num_threads(1)
     result: dict[str, Any] = {"python": platform.python_version()}
     rss0 = rss_mib()
     started = time.perf_counter()

@@ -130,6 +130,8 @@ class EvaluationConfig:
     min_rating: int = 4
     settings: Settings = field(default_factory=Settings)
     cache_dir: Path | None = None  # embeddings cached in cache_dir/embeddings between runs
+    supply_demand: bool = True  # the mentor supply-and-demand section (companies with mentors)
+    rounds: tuple[Path, ...] = ()  # mentoring rounds, oldest first: deficit trends (supply.py)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "metrics", tuple(normalise_metrics(self.metrics)))
@@ -170,7 +172,7 @@ class EvaluationConfig:
         known = {
             "title", "dataset", "protocols", "ground_truth", "metrics", "k", "seed",
             "resamples", "confidence", "baselines", "configuration", "group_by", "protocol",
-            "cache_dir",
+            "cache_dir", "supply_demand", "rounds",
         }  # fmt: skip
         unknown = sorted(set(data) - known)
         if unknown:
@@ -196,6 +198,14 @@ class EvaluationConfig:
                 values[key] = tuple(str(v) for v in _list(data, key))
         if data.get("cache_dir"):
             values["cache_dir"] = _resolve(Path(str(data["cache_dir"])), relative_to)
+        if "supply_demand" in data:
+            if not isinstance(data["supply_demand"], bool):
+                raise ValidationError("'supply_demand' must be true or false")
+            values["supply_demand"] = data["supply_demand"]
+        if "rounds" in data:
+            values["rounds"] = tuple(
+                _resolve(Path(str(r)), relative_to) for r in _list(data, "rounds")
+            )
         return cls(**values)
 
     @classmethod
@@ -210,9 +220,11 @@ class EvaluationConfig:
         k: int = CLI_DEFAULT_K,
         seed: int = CLI_DEFAULT_SEED,
         settings: Settings | None = None,
+        rounds: Sequence[Path] = (),
     ) -> EvaluationConfig:
         """The `skillgraph evaluate` options over an optional TOML file: an option given on the
-        command line wins; options left at their defaults keep the file's values."""
+        command line wins; options left at their defaults keep the file's values. `rounds` are
+        added after the file's."""
         base = (
             cls.from_toml(config_file, settings=settings)
             if config_file
@@ -240,6 +252,8 @@ class EvaluationConfig:
             changes["k"] = k
         if seed != CLI_DEFAULT_SEED or config_file is None:
             changes["seed"] = seed
+        if rounds:
+            changes["rounds"] = (*base.rounds, *rounds)
         if base.cache_dir is None and settings is not None:
             changes["cache_dir"] = settings.data_dir  # share the engine's embedding cache
         return replace(base, **changes) if changes else base
@@ -261,6 +275,8 @@ class EvaluationConfig:
             "next_role_sample": self.next_role_sample,
             "skill_inference_sample": self.skill_inference_sample,
             "min_rating": self.min_rating,
+            "supply_demand": self.supply_demand,
+            "rounds": [str(r) for r in self.rounds],
         }
 
 

@@ -165,11 +165,14 @@ def _p_text(p: float) -> str:
 
 def render_html(result: EvaluationResult) -> str:
     """The whole report as one HTML string with no external reference."""
+    from evaluation.supply_report import supply_section  # it draws with this module's helpers
+
     body = [
         f"<h1>{_e(result.title)}</h1>",
         _summary(result),
         _overview(result),
         *(_protocol_section(p, result) for p in result.protocols),
+        supply_section(result.supply_demand),
         _attributions(result),
     ]
     return (
@@ -181,7 +184,10 @@ def render_html(result: EvaluationResult) -> str:
 
 
 def headline_sentences(result: EvaluationResult) -> list[str]:
-    """One plain sentence per protocol: the engine's headline score against the best baseline."""
+    """One plain sentence per protocol: the engine's headline score against the best baseline;
+    and one on mentor shortages when supply and demand were computed."""
+    from evaluation.supply_report import supply_sentences  # it draws with this module's helpers
+
     lines = []
     for protocol in result.protocols:
         if not protocol.applicable:
@@ -213,7 +219,7 @@ def headline_sentences(result: EvaluationResult) -> list[str]:
                     f"(Holm, {significant})"
                 )
         lines.append(line + ".")
-    return lines
+    return lines + supply_sentences(result.supply_demand)
 
 
 def _summary(result: EvaluationResult) -> str:

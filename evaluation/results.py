@@ -95,6 +95,7 @@ class EvaluationResult:
     attributions: list[str]
     protocols: list[ProtocolResult]
     versions: dict[str, str] = field(default_factory=dict)
+    supply_demand: dict[str, Any] | None = None  # evaluation/supply.py; None: not asked for
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -111,4 +112,5 @@ class EvaluationResult:
             "attributions": self.attributions,
             "versions": self.versions,
             "protocols": [p.to_dict() for p in self.protocols],
+            "supply_demand": self.supply_demand,
         }

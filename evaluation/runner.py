@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -50,6 +50,13 @@ from evaluation.protocols import (
 from evaluation.report import print_summary, write_outputs
 from evaluation.results import EvaluationResult, ProtocolResult, SystemResult
 from evaluation.significance import Comparison, bootstrap_ci, compare, with_holm
+from evaluation.supply import (
+    RoundFile,
+    mentor_supply,
+    not_applicable,
+    not_applicable_reason,
+    read_round,
+)
 from evaluation.systems import (
     EngineSystem,
     System,
@@ -99,11 +106,17 @@ def run_evaluation(
     (tests pass a HashingEncoder). Deterministic: the same inputs give the same numbers.
     """
     report = progress or _quiet
+    rounds = [read_round(path) for path in config.rounds]  # a bad file fails before any work
     records = records if records is not None else load_dataset(config.dataset, progress=report)
     prepared = prepare(config, records)
     pool = _EncoderPool(config, encoder)
     with tempfile.TemporaryDirectory(prefix="skillgraph-eval-") as tmp:
         protocols = [_run_protocol(p, config, pool, Path(tmp), report) for p in prepared]
+        supply = (
+            _supply_demand(records, rounds, config, pool, Path(tmp), report)
+            if config.supply_demand
+            else None
+        )
     return EvaluationResult(
         title=config.title,
         created=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -123,6 +136,7 @@ def run_evaluation(
         attributions=list(dict.fromkeys(records.attributions)),
         protocols=protocols,
         versions=_versions(),
+        supply_demand=supply,
     )
 
 
@@ -340,6 +354,36 @@ def _comparisons(systems: Sequence[SystemResult], config: EvaluationConfig) -> l
                     )
                 )
     return with_holm(out)
+
+
+# -- mentor supply and demand ---------------------------------------------------------------------
+
+
+def _supply_demand(
+    records: Records,
+    rounds: Sequence[RoundFile],
+    config: EvaluationConfig,
+    pool: _EncoderPool,
+    tmp: Path,
+    report: ProgressFn,
+) -> dict[str, Any]:
+    """On an engine built on the whole dataset with the first configuration."""
+    from skillgraph.engine import Engine
+
+    reason = not_applicable_reason(records)
+    if reason is not None:
+        return not_applicable(reason)
+    settings = config.configurations[0].settings(config.settings, tmp / "supply")
+    report("supply and demand: build engine", 0, 1)
+    engine = Engine.build(
+        copy_records(records),
+        settings,
+        encoder=pool.get(settings.retrieval),
+        progress=_prefixed(report, "supply and demand: "),
+    )
+    section = mentor_supply(engine, rounds)
+    report("supply and demand: build engine", 1, 1)
+    return section
 
 
 # -- encoders -------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ gaps, mentors, content, roles, paths, plan. What each kind accepts:
 | gaps    | yes      | with a target (role vs role) | with a target (held at level 3) |
 | mentors | yes      | yes (the role's profile)     | yes                            |
 | content | yes      | yes (the role's profile)     | yes                            |
-| roles   | yes      | yes (moves from the role)    | yes                            |
+| roles   | yes      | yes (moves from the role)    | yes (roles it fits best)       |
 | paths   | yes      | yes (paths from the role)    | no                             |
 | plan    | yes, with a target | no                 | no                             |
 """
@@ -17,19 +17,21 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable, Iterator, Mapping
+import multiprocessing
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from skillgraph.engine import Engine
+from skillgraph.engine import SKILL_LIST_LEVEL, Engine
 from skillgraph.errors import DatasetError, SkillgraphError, ValidationError
 from skillgraph.recommend.base import Query
 
 KINDS = ("gaps", "mentors", "content", "roles", "paths", "plan")
-SKILL_LIST_LEVEL = 3.0  # a skill list names skills held at "intermediate"
+PARALLEL_MIN_QUERIES = 64  # below this, forking costs more than it saves
+PARALLEL_CHUNK = 16  # queries per task: small enough to keep workers busy to the end
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,53 @@ def stream(
             }
         except SkillgraphError as exc:
             yield {"query": text, "kind": kind, "line": number, "error": str(exc)}
+
+
+def answer_lines(
+    engine: Engine,
+    kind: str,
+    queries: Sequence[tuple[int, str]],
+    options: Options,
+    *,
+    jobs: int = 1,
+) -> Iterator[tuple[bool, str]]:
+    """(failed, JSON line) per query, in query order. With jobs > 1 (and fork available) the
+    queries are answered by forked worker processes sharing this one loaded engine."""
+    check_kind(kind)
+    if jobs <= 1 or len(queries) < PARALLEL_MIN_QUERIES or not _can_fork():
+        for row in stream(engine, kind, queries, options):
+            yield "error" in row, json.dumps(row, ensure_ascii=False)
+        return
+    global _SHARED
+    _SHARED = (engine, kind, options)
+    try:
+        pool = multiprocessing.get_context("fork").Pool(jobs)
+        with pool:
+            chunks = [
+                queries[i : i + PARALLEL_CHUNK] for i in range(0, len(queries), PARALLEL_CHUNK)
+            ]
+            for lines in pool.imap(_answer_chunk, chunks):
+                yield from lines
+    finally:
+        _SHARED = None
+
+
+_SHARED: tuple[Engine, str, Options] | None = None  # what forked workers answer with
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _answer_chunk(queries: Sequence[tuple[int, str]]) -> list[tuple[bool, str]]:
+    """In a forked worker: the lines of a chunk of queries (the engine came with the fork)."""
+    if _SHARED is None:  # pragma: no cover - only if called outside answer_lines
+        raise SkillgraphError("no engine shared with this worker")
+    engine, kind, options = _SHARED
+    return [
+        ("error" in row, json.dumps(row, ensure_ascii=False))
+        for row in stream(engine, kind, queries, options)
+    ]
 
 
 def check_kind(kind: str) -> None:

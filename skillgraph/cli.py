@@ -52,6 +52,7 @@ app.add_typer(recommend_app, name="recommend")
 console = Console(stderr=True)  # progress, notes and errors
 T = TypeVar("T")
 ProgressFn = Callable[[str, int, int], None]
+MAX_AUTO_JOBS = 4
 
 DataDir = Annotated[
     Path | None,
@@ -141,7 +142,8 @@ def _ingest(
                     settings, lambda base: load(base, progress), replace=replace
                 )
             except DatasetError as exc:
-                if "duplicate" not in exc.message or replace:
+                clash = "duplicate" in exc.message or "already" in exc.message
+                if not clash or replace:
                     raise
                 hint = " (records add up across ingests; --replace starts afresh)"
                 raise DatasetError(
@@ -364,7 +366,7 @@ def _engine(settings: Settings) -> Engine:
 @skills_app.command("infer")
 def skills_infer(
     text: str,
-    k: Annotated[int, typer.Option(min=1, max=200)] = 20,
+    k: Annotated[int, typer.Option("--k", "-k", min=1, max=200, help="How many.")] = 20,
     data_dir: DataDir = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -413,7 +415,7 @@ def _recommend_command(kind: str) -> Callable[..., None]:
         skills: Annotated[
             str | None, typer.Option("--skills", help="Comma-separated skill ids.")
         ] = None,
-        k: Annotated[int, typer.Option(min=1, max=100)] = 10,
+        k: Annotated[int, typer.Option("--k", "-k", min=1, max=100, help="How many.")] = 10,
         max_hops: Annotated[int, typer.Option(min=1, max=6)] = 3,
         mode: Annotated[
             str | None, typer.Option(help="Mentoring mode: one_on_one, peer, reverse, group.")
@@ -434,6 +436,12 @@ def _recommend_command(kind: str) -> Callable[..., None]:
         out: Annotated[
             Path | None, typer.Option("--out", "-o", help="Batch: write JSON lines to this file.")
         ] = None,
+        jobs: Annotated[
+            int,
+            typer.Option(
+                min=0, help="Batch: worker processes sharing the loaded engine (0: one per CPU)."
+            ),
+        ] = 0,
         data_dir: DataDir = None,
         as_json: JsonFlag = False,
     ) -> None:
@@ -446,7 +454,8 @@ def _recommend_command(kind: str) -> Callable[..., None]:
                 raise _fail("--batch / --all take no employee, --role or --skills")
             if batch is not None and all_:
                 raise _fail("give --batch FILE or --all, not both")
-            _run_batch(settings, kind, options, batch, roles_only, out)
+            workers = jobs or min(os.cpu_count() or 1, MAX_AUTO_JOBS)
+            _run_batch(settings, kind, options, batch, roles_only, out, workers)
             return
         query = _guard(lambda: answers.single_query(employee=employee, role=role, skills=skills))
         engine = _engine(settings)
@@ -478,6 +487,7 @@ def _run_batch(
     batch: Path | None,
     roles_only: bool,
     out: Path | None,
+    jobs: int,
 ) -> None:
     """Answer every query with one engine, streaming JSON lines; exit 1 if any query failed."""
     from skillgraph import answers
@@ -494,10 +504,11 @@ def _run_batch(
     def lines() -> Iterator[str]:
         nonlocal failed
         with _progress() as progress:
-            for done, row in enumerate(answers.stream(engine, kind, queries, options), start=1):
-                failed += "error" in row
+            found = answers.answer_lines(engine, kind, queries, options, jobs=jobs)
+            for done, (error, line) in enumerate(found, start=1):
+                failed += error
                 progress(f"{kind} ({failed} failed)" if failed else kind, done, len(queries))
-                yield json.dumps(row, ensure_ascii=False)
+                yield line
 
     if out is not None:
         _guard(lambda: _write_out(out, lines()))

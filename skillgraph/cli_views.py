@@ -115,8 +115,9 @@ def _content_name(row: Mapping[str, Any]) -> str:
 
 def _role_name(row: Mapping[str, Any]) -> str:
     payload = row.get("payload") or {}
+    move = f"{payload['move']} move, " if payload.get("move") else ""
     return (
-        f"{payload.get('title', row.get('item_id'))}\n[dim]{payload.get('move', '')} move, "
+        f"{payload.get('title', row.get('item_id'))}\n[dim]{move}"
         f"readiness {_num(payload.get('readiness'), 0)} ({row.get('item_id')})[/]"
     )
 

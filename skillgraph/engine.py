@@ -39,13 +39,15 @@ from skillgraph.data.schema import (
     Role,
     SkillKind,
     SkillRequirement,
+    TargetKind,
 )
 from skillgraph.data.validate import check_references
 from skillgraph.errors import NotFoundError, SkillgraphError
 from skillgraph.graph.ontology import SkillGraph
 from skillgraph.graph.transitions import TransitionGraph, observed_moves
-from skillgraph.recommend.base import EngineContext, Query, Recommendation
+from skillgraph.recommend.base import EngineContext, Explanation, Query, Recommendation
 from skillgraph.recommend.content import ContentRecommender
+from skillgraph.recommend.explain import reason_of
 from skillgraph.recommend.gaps import GapReport, analyze_gaps, analyze_role_gaps
 from skillgraph.recommend.mentors import MentorRecommender
 from skillgraph.recommend.paths import CareerPath, PathFinder
@@ -63,7 +65,8 @@ ROLE_TEXT_NEIGHBOURS = 30
 ENCODE_CHUNK = 1024  # texts per encoder call: progress steps, and cache shards of useful size
 INFERRED_PROFILE_SKILLS = 15  # requirements an inferred (or completed) profile gets
 PROGRESS_EVERY = 50
-CORE_KINDS = frozenset({SkillKind.SKILL, SkillKind.KNOWLEDGE})
+SKILL_LIST_LEVEL = 3.0  # a bare skill list names skills held at "intermediate"
+MAX_EXPLAINED_GAPS = 5
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -272,7 +275,26 @@ class Engine:
         return self.content_recommender.recommend(query)
 
     def next_roles(self, query: Query) -> list[Recommendation]:
+        """Next roles for an employee or from a role; for a bare skill list, `roles_for_skills`."""
+        if query.employee_id is None and query.role_id is None and query.skill_ids:
+            return self.roles_for_skills(dict.fromkeys(query.skill_ids, SKILL_LIST_LEVEL), query.k)
         return self.role_recommender.recommend(query)
+
+    def roles_for_skills(self, levels: Mapping[str, float], k: int = 10) -> list[Recommendation]:
+        """Roles ranked by readiness (0-1) for someone holding these skills at these levels,
+        among the roles that require one of them or a skill next to one (all roles if none)."""
+        for skill_id in levels:
+            self.graph.skill(skill_id)  # NotFoundError for an unknown id
+        near = set(levels)
+        for skill_id in levels:
+            near.update(self.graph.related(skill_id, 1))
+        candidates = {r for s in near for r in self.graph.roles_requiring(s)}
+        ranked = []
+        for role_id in sorted(candidates or self.records.roles):
+            report = self.skill_gaps(levels, role_id)
+            ranked.append((report.readiness, role_id, report))
+        ranked.sort(key=lambda x: (-x[0], x[1]))
+        return [_role_fit(report) for _, _, report in ranked[:k]]
 
     def paths(self, query: Query, *, max_hops: int = 3) -> list[CareerPath]:
         start = query.role_id
@@ -410,6 +432,31 @@ class Engine:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _role_fit(report: GapReport) -> Recommendation:
+    """A role as a recommendation for a skill list: readiness, and the gaps left to close."""
+    open_gaps = report.gaps
+    named = ", ".join(g.label for g in open_gaps[:3]) or "none"
+    text = (
+        f"{report.role_title}: readiness {report.readiness:.0f}, {len(open_gaps)} gaps "
+        f"(first: {named})"
+    )
+    return Recommendation(
+        item_id=report.role_id,
+        kind=TargetKind.ROLE,
+        score=round(report.readiness / 100, 4),
+        explanation=Explanation(
+            gaps=tuple(reason_of(g) for g in open_gaps[:MAX_EXPLAINED_GAPS]),
+            signals={"readiness": round(report.readiness / 100, 4)},
+            text=text,
+        ),
+        payload={
+            "title": report.role_title,
+            "readiness": round(report.readiness, 1),
+            "open_gaps": len(open_gaps),
+        },
+    )
 
 
 class _Clock:

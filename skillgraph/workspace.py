@@ -40,6 +40,7 @@ from skillgraph.graph.ontology import EdgeKind, SkillGraph
 from skillgraph.graph.snapshot import load_snapshot, save_snapshot
 from skillgraph.graph.transitions import TransitionGraph
 from skillgraph.recommend.base import EngineContext
+from skillgraph.retrieval.cache import CachedEncoder
 from skillgraph.retrieval.encoder import Encoder, load_encoder
 from skillgraph.retrieval.index import load_index, save_index
 from skillgraph.retrieval.inference import SkillInferrer
@@ -106,6 +107,21 @@ class LazyEncoder:
 def configured_encoder(settings: Settings) -> Encoder:
     """The model the settings name, behind the data directory's embedding cache."""
     return load_encoder(settings.retrieval, settings.data_dir / EMBEDDINGS_DIR)
+
+
+def _cache_first_encoder(settings: Settings) -> Encoder:
+    """The configured model behind the cache, loaded only if a text is not in the cache (a
+    rebuild with unchanged texts then loads no model). Its id and width come from the last
+    build's manifest; without one the model is loaded now."""
+    try:
+        manifest = read_engine_manifest(settings)
+    except SnapshotError:
+        manifest = None
+    if not manifest or manifest.get("model") != settings.retrieval.model:
+        return configured_encoder(settings)
+    model_id, dim = str(manifest["model_id"]), int(manifest["dim"])
+    lazy = LazyEncoder(lambda: load_encoder(settings.retrieval), model_id, dim)
+    return CachedEncoder(lazy, settings.data_dir / EMBEDDINGS_DIR)
 
 
 # ---------------------------------------------------------------------- records
@@ -212,8 +228,21 @@ def build_engine(
     that fails leaves the directory as it was.
     """
     source = records if records is not None else load_records(settings)
-    encoder = encoder if encoder is not None else configured_encoder(settings)
-    engine = Engine.build(source, settings, encoder=encoder, progress=progress, revision=revision)
+    if encoder is not None:
+        engine = Engine.build(
+            source, settings, encoder=encoder, progress=progress, revision=revision
+        )
+    else:
+        try:
+            lazy = _cache_first_encoder(settings)
+            engine = Engine.build(
+                source, settings, encoder=lazy, progress=progress, revision=revision
+            )
+        except IndexMismatchError:  # the model files changed since the last build
+            eager = configured_encoder(settings)
+            engine = Engine.build(
+                source, settings, encoder=eager, progress=progress, revision=revision
+            )
     if records is not None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         save_snapshot(SkillGraph.build(records), records_path(settings))

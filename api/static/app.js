@@ -3,12 +3,13 @@
 
 import { ApiError, call, readToken, session, setUnauthenticatedHandler } from "./modules/api.js";
 import { announce, byId, fill, h } from "./modules/dom.js";
-import { showExplore } from "./modules/explore.js";
+import { resetExplore, showExplore } from "./modules/explore.js";
 import { showPlan } from "./modules/plan.js";
 import { showSignIn } from "./modules/signin.js";
 import { showTeam } from "./modules/team.js";
 
 const VIEWS = ["signin", "explore", "plan", "team"];
+const PEOPLE_ROLES = ["employee", "manager"]; // token roles whose subject is an employee id
 
 /** What every view shares: who is signed in, the role catalogue, the chosen target. */
 export const app = {
@@ -66,6 +67,12 @@ async function route() {
   if (!(await knowMe())) return; // the token was refused: back to sign-in
   showView(view);
   const subject = employeeId || app.me.subject;
+  if (!employeeId && view !== "team" && !PEOPLE_ROLES.includes(app.me.role)) {
+    fill(byId("page-error"), h("p", { class: "message info" },
+      `Signed in as ${app.me.subject} (${app.me.role}), not as an employee: add a person's id ` +
+      `to the address to see their page, e.g. #/${view}/e0001.`));
+    return;
+  }
   try {
     if (view === "plan") await showPlan(app, subject);
     else if (view === "team") await showTeam(app);
@@ -86,7 +93,7 @@ function signedInChrome() {
 /** The signed-in person's name for the top bar; false when the token is refused. */
 async function knowMe() {
   if (app.meRecord && app.meRecord.id === app.me.subject) return true;
-  if (!["employee", "manager"].includes(app.me.role)) return true;
+  if (!PEOPLE_ROLES.includes(app.me.role)) return true;
   try {
     app.meRecord = await call(`/v1/employees/${encodeURIComponent(app.me.subject)}`);
     byId("who-name").textContent = app.meRecord.name;
@@ -109,6 +116,7 @@ function signOut(message) {
   app.meRecord = null;
   app.target = null;
   app.roles = null;
+  resetExplore();
   const box = byId("signin-message");
   fill(box);
   if (message) box.append(h("p", { class: "message error" }, message));

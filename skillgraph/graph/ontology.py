@@ -356,7 +356,10 @@ class SkillGraph:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.records = state["records"]
-        self._skills = state["skills"]
+        saved = state["skills"]  # fresh caches (and every cache field, whatever the pickle had)
+        self._skills = _SkillIndex(
+            saved.broader, saved.narrower, saved.related, saved.prerequisites, saved.depth
+        )
         self._roles = state["roles"]
         self._g = None
         self._derived = {}

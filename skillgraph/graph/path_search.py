@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,9 +53,18 @@ class EdgeList:
         self._index = {
             (int(u), int(v)): i for i, (u, v) in enumerate(zip(self.src, self.dst, strict=True))
         }
+        self._derive()
+
+    def _derive(self) -> None:
         targets, starts = np.unique(self.dst, return_index=True)
         self._targets = targets  # nodes with at least one in-edge
         self._starts = starts  # first edge of each target's segment
+        self._out = np.argsort(self.src, kind="stable")  # edges grouped by source
+        self._out_starts = np.searchsorted(self.src[self._out], np.arange(self.n + 1))
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        vars(self).update(state)
+        self._derive()  # pickles written before `_out` existed lack it
 
     def __len__(self) -> int:
         return len(self.src)
@@ -80,9 +89,16 @@ class EdgeList:
         *,
         banned_nodes: np.ndarray | None = None,
         banned_edges: np.ndarray | None = None,
+        frontier: bool = True,
     ) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """dist[h][v]: cheapest cost of at most h hops; pred[h][v]: the last edge, -1 if the
-        h-hop best is the (h-1)-hop best, -2 if unreached."""
+        h-hop best is the (h-1)-hop best, -2 if unreached.
+
+        With `frontier` (the default) a layer relaxes only the edges out of the nodes whose
+        cost changed in the layer before: another edge offers what it offered then, which
+        cannot strictly improve its target now. The result is the same as relaxing every
+        edge (frontier=False): among the edges reaching a strictly better cost, the first in
+        (dst, src) order wins either way."""
         dist0 = np.full(self.n, np.inf)
         dist0[source] = 0.0
         pred0 = np.full(self.n, -2, dtype=np.int64)
@@ -94,21 +110,35 @@ class EdgeList:
         if banned_nodes is not None:
             usable &= ~banned_nodes[self.src] & ~banned_nodes[self.dst]
         cost = np.where(usable, self.cost, np.inf)
+        changed = np.array([source], dtype=np.int64)
         for _ in range(max_hops):
             prev = dists[-1]
-            cand = prev[self.src] + cost
             dist, pred = prev.copy(), np.where(np.isfinite(prev), -1, -2)
-            if len(cand):
-                best, arg = _segment_argmin(cand, self._starts)
-                better = best < prev[self._targets]
-                nodes = self._targets[better]
-                dist[nodes] = best[better]
-                pred[nodes] = arg[better]
+            edges = self._edges_out_of(changed) if frontier else np.arange(len(self.src))
+            changed = np.zeros(0, dtype=np.int64)
+            if len(edges):
+                cand = prev[self.src[edges]] + cost[edges]
+                heads = self.dst[edges]  # non-decreasing: edges are in (dst, src) order
+                starts = np.flatnonzero(np.r_[True, heads[1:] != heads[:-1]])
+                targets = heads[starts]
+                best, arg = _segment_argmin(cand, starts)
+                better = best < prev[targets]
+                changed = targets[better]
+                dist[changed] = best[better]
+                pred[changed] = edges[arg[better]]
             dists.append(dist)
             preds.append(pred)
-            if np.array_equal(dist, prev):
+            if not len(changed):
                 break  # nothing changed: later layers would be equal
         return dists, preds
+
+    def _edges_out_of(self, nodes: np.ndarray) -> np.ndarray:
+        """Every edge leaving one of `nodes`, in this list's (dst, src) order."""
+        starts, ends = self._out_starts[nodes], self._out_starts[nodes + 1]
+        counts = ends - starts
+        total = int(counts.sum())
+        offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        return np.sort(self._out[np.repeat(starts, counts) + offsets])
 
     def walk_back(self, preds: list[np.ndarray], target: int) -> tuple[int, ...]:
         nodes = [target]
@@ -147,13 +177,31 @@ class EdgeList:
     ) -> list[Path]:
         """The cheapest path of at most max_hops to every reachable node but the source,
         cheapest first (ties: fewer hops, then node index). `usable`: edge mask (None: all)."""
+        return list(self.iter_best_from(source, max_hops, usable=usable))
+
+    def iter_best_from(
+        self, source: int, max_hops: int, *, usable: np.ndarray | None = None
+    ) -> Iterator[Path]:
+        """`best_from` one path at a time: the order is settled with arrays, and each path is
+        traced back only when the caller gets to it (callers usually want the first few)."""
         dists, preds = self.layers(
             source, max_hops, banned_edges=None if usable is None else ~usable
         )
         final = dists[-1]
-        reached = [int(v) for v in np.flatnonzero(np.isfinite(final)) if v != source]
-        paths = [Path(self.walk_back(preds, v), float(final[v])) for v in reached]
-        return sorted(paths, key=lambda p: (p.cost, p.hops, p.nodes[-1]))
+        hops = self._hop_counts(preds)
+        reached = np.flatnonzero(np.isfinite(final))
+        reached = reached[reached != source]
+        for v in reached[np.lexsort((reached, hops[reached], final[reached]))]:
+            yield Path(self.walk_back(preds, int(v)), float(final[v]))
+
+    def _hop_counts(self, preds: list[np.ndarray]) -> np.ndarray:
+        """Per node, the number of edges `walk_back` traces from the last layer."""
+        hops = np.zeros(self.n, dtype=np.int64)
+        for pred in preds[1:]:
+            step = pred >= 0
+            before = hops.copy()
+            hops[step] = before[self.src[pred[step]]] + 1
+        return hops
 
     def k_shortest(
         self,
@@ -222,7 +270,9 @@ def _segment_argmin(values: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray,
     lengths = np.diff(np.append(starts, len(values)))
     segment = np.repeat(np.arange(len(starts)), lengths)
     hits = np.flatnonzero(values == mins[segment])
-    _, first = np.unique(segment[hits], return_index=True)
+    # hits ascend, so their segments do too: the first hit of a segment is where it changes
+    hit_segment = segment[hits]
+    first = np.flatnonzero(np.r_[True, hit_segment[1:] != hit_segment[:-1]])
     arg = np.full(len(starts), -2, dtype=np.int64)
-    arg[segment[hits[first]]] = hits[first]
+    arg[hit_segment[first]] = hits[first]
     return mins, arg

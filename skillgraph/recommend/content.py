@@ -37,7 +37,7 @@ to take a learner one level above the level they are pitched at, at half the cov
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -213,12 +213,28 @@ class ContentRecommender(Recommender):
         # prerequisites only lower relevance, so the best `pool_size` before them hold the answer
         size = max(self.min_candidates, self.overfetch * query.k)
         if isinstance(scored, _TableScores):
-            pool = scored.best(size)
+            ids, relevance, vectors = scored.pool(size, lambda i: _vector_or_zero(ctx, i))
         else:
             pool = sorted(scored.values(), key=lambda c: (-c.relevance, c.item.id))[:size]
-        for cand in pool:
-            self._plan_prerequisites(ctx, cand, needs, rules)
-        chosen = self._mmr(ctx, pool, query.k, rules.mmr_lambda)
+            ids = [c.item.id for c in pool]
+        pending = set(ids)  # pool items whose prerequisites are not planned yet
+
+        def plan(item_id: str) -> float:
+            cand = scored[item_id]
+            if item_id in pending:
+                pending.discard(item_id)
+                self._plan_prerequisites(ctx, cand, needs, rules)
+            return cand.relevance
+
+        if not isinstance(scored, _TableScores) or self.prerequisite_penalty > 1.0:
+            relevance = np.array([plan(i) for i in ids])  # every item planned first
+            vectors = np.stack([self._item_vector(ctx, i) for i in ids] or [np.zeros(1)])
+        chosen = self._mmr(ids, relevance, vectors, query.k, rules.mmr_lambda, plan=plan)
+        for item_id, _ in chosen:  # helpers are listed too: their own plans show
+            for before, after in scored[item_id].helper_edges:
+                for helper in (before, after):
+                    if helper in pending:
+                        plan(helper)
         return self._finish(ctx, needs, scored, chosen, query.k)
 
     def _rules(self, filters: Mapping[str, Any]) -> _Rules:
@@ -275,9 +291,9 @@ class ContentRecommender(Recommender):
                 max_hours=rules.max_hours,
                 excluded=rules.excluded,
             )
-            extra = {}
-            for cand in self._semantic(ctx, query, needs, rules, query_vector):
-                extra.setdefault(cand.item.id, cand)
+            extra: dict[str, _Scored] = {}
+            for match in self._semantic(ctx, query, needs, rules, query_vector):
+                extra.setdefault(match.item.id, match)
             return _TableScores(self.table, scores, needs, extra)
         ids: set[str] = set()
         for need in needs.needs:
@@ -442,22 +458,42 @@ class ContentRecommender(Recommender):
     # selection ----------------------------------------------------------------------------
     @staticmethod
     def _mmr(
-        ctx: EngineContext, pool: list[_Scored], k: int, mmr_lambda: float
+        ids: list[str],
+        relevance: np.ndarray,
+        vectors: np.ndarray,
+        k: int,
+        mmr_lambda: float,
+        *,
+        plan: Callable[[str], float],
     ) -> list[tuple[str, float]]:
-        if not pool:
+        """Maximal marginal relevance over the pool (ids, their relevance and vectors). An
+        item's prerequisites are planned (`plan`, which returns its relevance after) when it
+        first comes out on top: planning only lowers relevance, so an item on top after
+        planning is on top among fully planned items too, and the choice is the one made with
+        every item planned first (ties: the earlier item, as np.argmax)."""
+        if not ids:
             return []
-        vectors = np.stack([_vector_or_zero(ctx, c.item.id) for c in pool])
-        relevance = np.array([c.relevance for c in pool])
-        max_sim = np.zeros(len(pool))
-        remaining = list(range(len(pool)))
+        max_sim = np.zeros(len(ids))
+        remaining = list(range(len(ids)))
         chosen: list[tuple[str, float]] = []
         while remaining and len(chosen) < k:
             values = mmr_lambda * relevance[remaining] - (1.0 - mmr_lambda) * max_sim[remaining]
             best = remaining[int(np.argmax(values))]
-            chosen.append((pool[best].item.id, float(values.max())))
+            planned = plan(ids[best])
+            if planned != relevance[best]:
+                relevance[best] = planned
+                continue  # demoted: look again
+            chosen.append((ids[best], float(values.max())))
             remaining.remove(best)
             max_sim = np.maximum(max_sim, vectors @ vectors[best])
         return chosen
+
+    def _item_vector(self, ctx: EngineContext, item_id: str) -> np.ndarray:
+        if self.vectorised:
+            row = self.table.row.get(item_id)
+            if row is not None:
+                return self.table.vectors[row]
+        return _vector_or_zero(ctx, item_id)
 
     def _finish(
         self,
@@ -468,6 +504,13 @@ class ContentRecommender(Recommender):
         k: int,
     ) -> list[Recommendation]:
         score = dict(chosen)
+        if not any(scored[item_id].helper_edges for item_id in score):
+            # no item to place before another: the order is by score, then as chosen
+            position = {n: i for i, (n, _) in enumerate(chosen)}
+            listed = sorted(score, key=lambda n: (-score[n], position[n]))[:k]
+            return [
+                self._recommendation(ctx, needs, scored.get(n), n, score[n], []) for n in listed
+            ]
         order: nx.DiGraph[str] = nx.DiGraph()
         order.add_nodes_from(score)
         for item_id, _ in chosen:
@@ -570,45 +613,68 @@ class _TableScores(Mapping[str, _Scored]):
         self.scores = scores
         self.needs = needs
         self.extra = extra
-        self.position = {table.items[r].id: p for p, r in enumerate(scores.rows.tolist())}
         self.made: dict[str, _Scored] = {}
 
+    def _position(self, item_id: str) -> int | None:
+        row = self.table.row.get(item_id)
+        if row is None:
+            return None
+        rows = self.scores.rows  # sorted
+        p = int(np.searchsorted(rows, row))
+        return p if p < len(rows) and rows[p] == row else None
+
     def __getitem__(self, item_id: str) -> _Scored:
-        if item_id in self.made:
-            return self.made[item_id]
-        p = self.position.get(item_id)
-        if p is None:
-            return self.extra[item_id]
+        if item_id not in self.made:
+            p = self._position(item_id)
+            if p is None:
+                return self.extra[item_id]
+            self._make(p)
+        return self.made[item_id]
+
+    def _make(self, p: int) -> None:
         s = self.scores
-        reached = {
-            need.skill_id: float(s.levels[p, j])
-            for j, need in enumerate(self.needs.needs)
-            if s.reached[p, j]
+        item = self.table.items[int(s.rows[p])]
+        levels, reached = s.levels[p].tolist(), s.reached[p].tolist()
+        reach = {
+            need.skill_id: level
+            for need, level, hit in zip(self.needs.needs, levels, reached, strict=True)
+            if hit
         }
         signals = {
             "coverage": float(s.coverage[p]),
             "level_fit": float(s.level_fit[p]),
             "text": float(s.text[p]),
         }
-        item = self.table.items[int(s.rows[p])]
-        made = self.made[item_id] = _Scored(item, float(s.relevance[p]), signals, reached)
-        return made
+        self.made[item.id] = _Scored(item, float(s.relevance[p]), signals, reach)
 
     def __iter__(self) -> Iterator[str]:
-        yield from self.position
-        yield from (i for i in self.extra if i not in self.position)
+        rows = self.scores.rows.tolist()
+        yield from (self.table.items[r].id for r in rows)
+        yield from (i for i in self.extra if self._position(i) is None)
 
     def __len__(self) -> int:
-        return len(self.position) + sum(1 for i in self.extra if i not in self.position)
+        return len(self.scores.rows) + sum(1 for i in self.extra if self._position(i) is None)
 
-    def best(self, count: int) -> list[_Scored]:
-        """The `count` most relevant, by (-relevance, item id)."""
-        picked = [
-            self[self.table.items[int(self.scores.rows[p])].id]
-            for p in self.scores.best(self.table, count)
+    def pool(
+        self, count: int, vector_of: Callable[[str], np.ndarray]
+    ) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The `count` most relevant by (-relevance, item id): their ids, relevance and
+        embeddings, read from the arrays (nothing is made into a _Scored)."""
+        s, table = self.scores, self.table
+        positions = s.best(table, count).tolist()
+        rows = s.rows[positions].tolist()
+        entries = [
+            (-relevance, table.items[row].id, relevance, row)
+            for relevance, row in zip(s.relevance[positions].tolist(), rows, strict=True)
         ]
-        picked += [c for i, c in self.extra.items() if i not in self.position]
-        return sorted(picked, key=lambda c: (-c.relevance, c.item.id))[:count]
+        entries += [(-c.relevance, i, c.relevance, -1) for i, c in self.extra.items()]
+        entries = sorted(entries)[:count]
+        vectors = [table.vectors[row] if row >= 0 else vector_of(i) for _, i, _, row in entries]
+        return (
+            [i for _, i, _, _ in entries],
+            np.array([relevance for _, _, relevance, _ in entries]),
+            np.stack(vectors) if vectors else np.zeros((0, table.vectors.shape[1]), np.float32),
+        )
 
 
 def _add_edge(order: nx.DiGraph, before: str, after: str) -> None:

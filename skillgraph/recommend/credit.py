@@ -72,22 +72,49 @@ class CreditTable:
 
     def rows_with_credit(self, skill_ids: Sequence[str]) -> np.ndarray:
         """Sorted rows with a direct level or a partial credit on one of the skills."""
-        cols = self._columns(skill_ids)
-        found = [self.direct[:, cols].indices, self.partial[:, cols].indices]
+        cols = self.columns(skill_ids)
+        found = [column_entries(self.direct, cols)[1], column_entries(self.partial, cols)[1]]
         return np.unique(np.concatenate(found)).astype(np.int64)
 
     def levels(
-        self, skill_ids: Sequence[str], caps: Sequence[float], rows: np.ndarray
+        self, skill_ids: Sequence[str], caps: Sequence[float] | np.ndarray, rows: np.ndarray
     ) -> np.ndarray:
         """(len(rows), len(skill_ids)): max(direct, min(partial, cap)) per row and skill;
         `rows` sorted, without repeats."""
-        cols = self._columns(skill_ids)
-        direct = _dense(self.direct[:, cols], rows)
-        partial = _dense(self.partial[:, cols], rows)
+        cols = self.columns(skill_ids)
+        direct = dense_rows(self.direct, cols, rows)
+        partial = dense_rows(self.partial, cols, rows)
         return np.maximum(direct, np.minimum(partial, np.asarray(caps, dtype=np.float64)))
 
-    def _columns(self, skill_ids: Sequence[str]) -> np.ndarray:
+    def columns(self, skill_ids: Sequence[str]) -> np.ndarray:
         return np.array([self.column[s] for s in skill_ids], dtype=np.int64)
+
+
+def column_entries(
+    matrix: sp.csc_matrix, cols: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(position in `cols`, row, value) of every stored entry of these CSC columns; read from
+    the arrays directly (scipy's column indexing costs more than the work for a few columns)."""
+    starts, ends = matrix.indptr[cols], matrix.indptr[cols + 1]
+    counts = ends - starts
+    total = int(counts.sum())
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    positions = np.repeat(starts, counts) + offsets
+    which = np.repeat(np.arange(len(cols)), counts)
+    return which, matrix.indices[positions], matrix.data[positions]
+
+
+def dense_rows(matrix: sp.csc_matrix, cols: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The given rows (sorted) of a few CSC columns, as a dense (rows, cols) array."""
+    out = np.zeros((len(rows), len(cols)), dtype=matrix.dtype)
+    which, found, values = column_entries(matrix, cols)
+    if not len(rows) or not len(found):
+        return out
+    where = np.searchsorted(rows, found)
+    inside = where < len(rows)
+    inside[inside] = rows[where[inside]] == found[inside]
+    out[where[inside], which[inside]] = values[inside]
+    return out
 
 
 def _held_triples(
@@ -133,16 +160,3 @@ def _partial(
     first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     key, values = key[first], values[first]
     return sp.csc_matrix((values, (key // shape[1], key % shape[1])), shape=shape)
-
-
-def _dense(columns: sp.csc_matrix, rows: np.ndarray) -> np.ndarray:
-    """The given rows of a few CSC columns as a dense array (rows sorted)."""
-    out = np.zeros((len(rows), columns.shape[1]))
-    if not len(rows) or not columns.nnz:
-        return out
-    col_of = np.repeat(np.arange(columns.shape[1]), np.diff(columns.indptr))
-    where = np.searchsorted(rows, columns.indices)
-    inside = where < len(rows)
-    inside[inside] = rows[where[inside]] == columns.indices[inside]
-    out[where[inside], col_of[inside]] = columns.data[inside]
-    return out

@@ -29,6 +29,7 @@ then gap size, both descending; met requirements follow by importance.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from skillgraph.recommend.base import EngineContext
 
 EPSILON = 1e-9
+REPORT_CACHE = 1024  # gap reports kept per analyzer
 FLAG_NO_SKILLS = "no_skills"
 FLAG_INFERRED_PROFILE = "inferred_profile"
 FLAG_NO_REQUIREMENTS = "no_requirements"
@@ -174,7 +176,9 @@ class GapAnalyzer:
 
     For each required skill S the analyzer keeps, once computed, the map of every other skill
     that gives credit for S to its kind (`credit_sources`), so crediting a held profile is one
-    dict look-up per held skill. `analyzer_for` shares one analyzer per graph and settings.
+    dict look-up per held skill. The last REPORT_CACHE reports are kept: one answer asks for
+    the same report several times (the gaps, then the needs of content and of mentors).
+    `analyzer_for` shares one analyzer per graph and settings.
     """
 
     def __init__(self, graph: SkillGraph, settings: RecommendSettings | None = None) -> None:
@@ -182,6 +186,13 @@ class GapAnalyzer:
         self.settings = settings or RecommendSettings()
         self._sources: dict[str, dict[str, CreditKind]] = {}
         self._factors = {kind: self._factor(kind) for kind in CreditKind}
+        self._cached_report = functools.lru_cache(maxsize=REPORT_CACHE)(self._report)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"graph": self.graph, "settings": self.settings}  # caches are rebuilt
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["graph"], state["settings"])  # type: ignore[misc]
 
     # credit -------------------------------------------------------------------------------
     def credit(self, held: Mapping[str, float], skill_id: str) -> Credit | None:
@@ -251,6 +262,18 @@ class GapAnalyzer:
         extra_flags: Iterable[str] = (),
     ) -> GapReport:
         """Gaps of `held` (skill id -> level) against the role's profile."""
+        return self._cached_report(
+            tuple(held.items()), role_id, employee_id, frozenset(extra_flags)
+        )
+
+    def _report(
+        self,
+        held_items: tuple[tuple[str, float], ...],
+        role_id: str,
+        employee_id: str | None,
+        extra_flags: frozenset[str],
+    ) -> GapReport:
+        held = dict(held_items)
         for skill_id in held:
             self.graph.skill(skill_id)  # NotFoundError for an unknown skill
         role = self.graph.role(role_id)
@@ -300,6 +323,11 @@ class GapAnalyzer:
         by_id = {r.skill_id: r for r in open_rows}
         order = self.graph.prerequisite_order([r.skill_id for r in open_rows])
         return (*[by_id[s] for s in order], *met_rows)
+
+
+def merged_profile(graph: SkillGraph, role_id: str) -> list[SkillRequirement]:
+    """The role's requirements as a report counts them: one per skill."""
+    return _merge_requirements(graph.role_profile(role_id))
 
 
 def _merge_requirements(

@@ -49,6 +49,7 @@ from skillgraph.recommend.matching_candidates import (
     RoundRules,
     covered_gap_text,
     mentee_candidates,
+    usable_capacity,
 )
 from skillgraph.recommend.matching_circles import Circle, form_circles
 from skillgraph.recommend.matching_context import context_inputs
@@ -153,7 +154,7 @@ def solve_round(
         round_id=definition.id,
         matches=tuple(matches),
         unmatched=tuple(unmatched),
-        stats=round_stats(resolved.cohort_size, matches, resolved.capacity),
+        stats=round_stats(resolved.cohort_size, matches, usable_capacity(resolved)),
         solver=SolverInfo(
             engine="greedy" if greedy else assignment.engine.value,
             objective=definition.objective.value,

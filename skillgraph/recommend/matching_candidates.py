@@ -112,6 +112,17 @@ def rule_violation(
     return RoundRules(one, inputs).violation(mentee, offer.id)
 
 
+def usable_capacity(resolved: ResolvedRound) -> dict[str, int]:
+    """The round's places on offers that can take part at all (they offer the round's mode and,
+    for circles, take groups of its size): what utilisation and exposure are measured against."""
+    d = resolved.definition
+    return {
+        offer_id: places
+        for offer_id, places in resolved.capacity.items()
+        if _offer_problem(d, resolved.offers[offer_id]) is None
+    }
+
+
 def _offer_problem(d: RoundDefinition, offer: MentorOffer) -> str | None:
     if d.mode not in offer.modes:
         return f"does not offer {d.mode.value.replace('_', '-')} mentoring"

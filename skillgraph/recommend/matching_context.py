@@ -3,9 +3,13 @@ recommender (mentors.py), so cohort matching and single-mentee recommendations a
 
 The mentor recommender answers "the best mentors for this mentee" (`recommend`), not "how good
 is this one pair", so the adapter asks it once per mentee for its `top_m` best offers of the
-round's mode on the round's skills, and keeps their scores as the mentee's candidates (shortlist
-and score at once). A pair outside that list (an admin's manual pair or swap) is scored by asking
-the recommender again with every other offer excluded.
+round's mode on the mentee's gaps that count in the round, and keeps their scores as the mentee's
+candidates (shortlist and score at once). Those gaps are the mentee's open gaps against their
+current role, restricted to the round's `gap_skills` when it has some: asking the recommender
+about the round's skills themselves would also count skills the mentee's role does not need (it
+treats those as "one level up"), so pairs would be explained by gaps the round does not have.
+A pair outside that list (an admin's manual pair or swap) is scored by asking the recommender
+again with every other offer excluded.
 
 The recommender applies its own eligibility first (available offer, active mentor, free capacity
 after `ctx.mentor_load`, never oneself / manager / report); the round's rules are applied on top.
@@ -20,7 +24,13 @@ from typing import Any
 from skillgraph.recommend.base import EngineContext, GapReason, Query, Recommendation
 from skillgraph.recommend.explain import reason_of
 from skillgraph.recommend.gaps import GapAnalyzer, analyzer_for, held_levels
-from skillgraph.recommend.matching_round import MatchInputs, PairScore, RoundDefinition
+from skillgraph.recommend.matching_round import (
+    GapsOf,
+    MatchInputs,
+    PairScore,
+    RoundDefinition,
+    round_gaps,
+)
 from skillgraph.recommend.mentors import MentorRecommender
 
 
@@ -43,9 +53,12 @@ class ContextGaps:
 class RecommenderPairs:
     """Shortlist and pair score of a round from a fitted MentorRecommender."""
 
-    def __init__(self, recommender: MentorRecommender, definition: RoundDefinition) -> None:
+    def __init__(
+        self, recommender: MentorRecommender, definition: RoundDefinition, gaps_of: GapsOf
+    ) -> None:
         self.recommender = recommender
         self.definition = definition
+        self.gaps_of = gaps_of
         self.k = max(1, min(definition.top_m, recommender.ctx.settings.recommend.max_k))
         self._best: dict[str, dict[str, PairScore]] = {}
         self._single: dict[tuple[str, str], PairScore | None] = {}
@@ -72,13 +85,22 @@ class RecommenderPairs:
     def _ask(
         self, mentee_id: str, *, k: int, exclude: list[str] | None = None
     ) -> dict[str, PairScore]:
+        skills = self._skills_for(mentee_id)
+        if skills is None:
+            return {}
         filters: dict[str, Any] = {"mode": self.definition.mode.value}
         if exclude:
             filters["exclude"] = exclude
-        query = Query(
-            employee_id=mentee_id, skill_ids=self.definition.gap_skills, k=k, filters=filters
-        )
+        query = Query(employee_id=mentee_id, skill_ids=skills, k=k, filters=filters)
         return {rec.item_id: pair_score_of(rec) for rec in self.recommender.recommend(query)}
+
+    def _skills_for(self, mentee_id: str) -> tuple[str, ...] | None:
+        """The skills to ask about: () for every gap of the role (a round without skills), the
+        mentee's gaps among the round's skills, or None when the mentee has none of those."""
+        if not self.definition.gap_skills:
+            return ()
+        skills = tuple(g.skill_id for g in round_gaps(self.definition, self.gaps_of(mentee_id)))
+        return skills or None
 
 
 def pair_score_of(rec: Recommendation) -> PairScore:
@@ -104,10 +126,11 @@ def context_inputs(
     `used`: capacity taken by published matches of other rounds (matching_proposal.capacity_in_use);
     default: the context's mentor_load."""
     fitted = recommender if recommender is not None else MentorRecommender().fit(ctx)
-    pairs = RecommenderPairs(fitted, definition)
+    gaps = ContextGaps(ctx, fitted.analyzer)
+    pairs = RecommenderPairs(fitted, definition, gaps)
     return MatchInputs(
         records=ctx.records,
-        gaps_of=ContextGaps(ctx, fitted.analyzer),
+        gaps_of=gaps,
         score=pairs,
         shortlist=pairs.shortlist,
         used=dict(ctx.mentor_load if used is None else used),

@@ -29,7 +29,12 @@ from typing import Any
 from skillgraph.data.schema import MentorMode
 from skillgraph.errors import NotFoundError, ValidationError
 from skillgraph.recommend.matching import circle_match, solve_round
-from skillgraph.recommend.matching_candidates import covered_gap_text, helps, rule_violation
+from skillgraph.recommend.matching_candidates import (
+    covered_gap_text,
+    helps,
+    rule_violation,
+    usable_capacity,
+)
 from skillgraph.recommend.matching_circles import Circle
 from skillgraph.recommend.matching_result import (
     Match,
@@ -130,7 +135,7 @@ class Proposal:
     stats: RoundStats
     solver: SolverInfo
     mentee_gaps: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    capacity: Mapping[str, int] = field(default_factory=dict)  # offer -> round units
+    capacity: Mapping[str, int] = field(default_factory=dict)  # usable offer -> round units
     excluded: frozenset[tuple[str, str]] = frozenset()  # (mentee, offer) removed by an admin
     version: int = 1
     log: tuple[str, ...] = ()
@@ -201,7 +206,7 @@ def propose(
         stats=result.stats,
         solver=result.solver,
         mentee_gaps=result.mentee_gaps,
-        capacity=dict(resolved.capacity),
+        capacity=usable_capacity(resolved),
         log=(f"proposed: {result.stats.matched} of {result.stats.cohort} matched",),
     )
 

@@ -44,6 +44,7 @@ import numpy as np
 
 from skillgraph.data.schema import Employee, MentorMode, MentorOffer, TargetKind
 from skillgraph.errors import NotFoundError, ValidationError
+from skillgraph.recommend import mentor_table as arrays
 from skillgraph.recommend.base import (
     EngineContext,
     GapReason,
@@ -53,14 +54,17 @@ from skillgraph.recommend.base import (
     check_query,
     top_k,
 )
+from skillgraph.recommend.demand import open_gaps_by_skill
 from skillgraph.recommend.explain import explanation, fmt_level
 from skillgraph.recommend.gaps import EPSILON, GapAnalyzer, analyzer_for, held_levels
+from skillgraph.recommend.mentor_table import BELOW_NEEDED_CREDIT, UNKNOWN_SENIORITY_FIT
 from skillgraph.recommend.needs import (
     NEED_FILTERS,
     Need,
     Needs,
     check_filters,
     needs_for,
+    needs_vector,
     string_list,
 )
 
@@ -71,9 +75,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "overlap": 0.1,
     "availability": 0.05,
 }
-BELOW_NEEDED_CREDIT = 0.3  # a mentor ahead of the mentee but below the needed level helps a little
 MENTOR_FILTERS = NEED_FILTERS | {"mode", "other_department", "min_overlap_hours", "exclude"}
-UNKNOWN_SENIORITY_FIT = 0.5
 
 
 def overlap_hours(offset_a: float, offset_b: float, workday_hours: float = 8.0) -> float:
@@ -109,7 +111,10 @@ class MentorRecommender(Recommender):
         overfetch: int = 5,
         min_candidates: int = 50,
         workday_hours: float = 8.0,
+        vectorised: bool = True,
     ) -> None:
+        """`vectorised` False scores the candidates one by one in Python: the reference the
+        array path (mentor_table.py) is tested against."""
         super().__init__()
         unknown = set(weights or {}) - set(DEFAULT_WEIGHTS)
         if unknown:
@@ -118,6 +123,8 @@ class MentorRecommender(Recommender):
         self.overfetch = overfetch
         self.min_candidates = min_candidates
         self.workday_hours = workday_hours
+        self.vectorised = vectorised
+        self._table: arrays.OfferTable | None = None
         self._analyzer: GapAnalyzer | None = None
         self._candidates: dict[str, _Candidate] = {}
         self._holders: dict[str, set[str]] = {}
@@ -129,6 +136,7 @@ class MentorRecommender(Recommender):
             "overfetch": self.overfetch,
             "min_candidates": self.min_candidates,
             "workday_hours": self.workday_hours,
+            "vectorised": self.vectorised,
         }
 
     # fit ----------------------------------------------------------------------------------
@@ -137,6 +145,7 @@ class MentorRecommender(Recommender):
         self._candidates = {}
         self._holders = {}
         self._demand = None
+        self._table = None
         for offer in ctx.records.mentors.values():
             mentor = ctx.records.employees.get(offer.employee_id)
             if mentor is None:
@@ -154,6 +163,25 @@ class MentorRecommender(Recommender):
             self._analyzer = analyzer_for(self.ctx)
         return self._analyzer
 
+    @property
+    def table(self) -> arrays.OfferTable:
+        """The offers as arrays, built on first use."""
+        if self._table is None:
+            ctx = self.ctx
+            sources = [
+                arrays.OfferSource(c.offer, c.mentor, c.seniority, c.held)
+                for c in self._candidates.values()
+            ]
+            self._table = arrays.OfferTable(
+                self.analyzer,
+                sources,
+                ctx.load_of,
+                ctx.indexes,
+                ctx.encoder.dim,
+                lambda skill_id: _vector_or_none(ctx, "skills", skill_id),
+            )
+        return self._table
+
     # recommend ----------------------------------------------------------------------------
     def recommend(self, query: Query) -> list[Recommendation]:
         ctx = self.ctx
@@ -164,6 +192,8 @@ class MentorRecommender(Recommender):
         if not needs:
             return []
         mentee = needs.employee
+        if self.vectorised:
+            return self._recommend_arrays(ctx, query, needs, mode)
         eligible = self._eligible(ctx, query, mentee)
         if not eligible:
             return []
@@ -174,13 +204,95 @@ class MentorRecommender(Recommender):
                 results.append(rec)
         return top_k(_best_offer_per_mentor(results), query.k)
 
+    def _recommend_arrays(
+        self, ctx: EngineContext, query: Query, needs: Needs, mode: MentorMode | None
+    ) -> list[Recommendation]:
+        """The same answer as the per-candidate path, scored with mentor_table.py."""
+        table, mentee = self.table, needs.employee
+        allowed = arrays.eligible(
+            table,
+            mentee,
+            excluded=set(string_list(query.filters, "exclude")),
+            other_department=_other_department(query.filters),
+            min_overlap=_number(query.filters, "min_overlap_hours"),
+            workday_hours=self.workday_hours,
+        )
+        if not allowed.any():
+            return []
+        fetch = max(self.min_candidates, self.overfetch * query.k)
+        mentee_vector = _vector_or_none(ctx, "employees", mentee.id) if mentee else None
+        skill_ids = [n.skill_id for n in needs.needs]
+        composed, scores = table.search_scores(
+            skill_ids, mentee.id if mentee else None, mentee_vector
+        )
+        if not composed:
+            vector = self._query_vector(ctx, needs)
+            scores = None if vector is None else table.offer_vectors @ vector
+        rows = arrays.candidates(table, needs, allowed, scores, fetch)
+        scored = arrays.score_offers(
+            table,
+            rows,
+            needs,
+            wanted=mode,
+            mentee_seniority=ctx.graph.role(mentee.role_id).seniority if mentee else 0,
+            mentee_vector=mentee_vector,
+            mentee_offset=mentee.utc_offset if mentee else None,
+            weights=self.weights,
+            workday_hours=self.workday_hours,
+            group_fit=lambda row, covered: self._group_fit_of(ctx, row, needs, covered),
+        )
+        return [
+            self._recommendation_of(ctx, scored, p, needs)
+            for p in self._best_per_mentor(scored, query.k)
+        ]
+
+    def _best_per_mentor(self, scored: arrays.ScoredOffers, k: int) -> list[int]:
+        """Positions of the k best offers, one per mentor, by (-rounded score, offer id)."""
+        table = self.table
+        ranked = sorted(
+            (
+                (-round(float(score), 6), table.sources[row].offer.id, p)
+                for p, (row, score) in enumerate(zip(scored.rows, scored.score, strict=True))
+            ),
+        )
+        chosen: list[int] = []
+        mentors: set[str] = set()
+        for _, _, p in ranked:
+            mentor = table.sources[int(scored.rows[p])].mentor.id
+            if mentor not in mentors:
+                mentors.add(mentor)
+                chosen.append(p)
+                if len(chosen) == k:
+                    break
+        return chosen
+
+    def _recommendation_of(
+        self, ctx: EngineContext, scored: arrays.ScoredOffers, p: int, needs: Needs
+    ) -> Recommendation:
+        row = int(scored.rows[p])
+        cand = self._candidates[self.table.sources[row].offer.id]
+        covered = [
+            Coverage(need, float(scored.levels[p, j]), float(scored.values[p, j]))
+            for j, need in enumerate(needs.needs)
+            if scored.values[p, j] > 0
+        ]
+        signals = {name: float(values[p]) for name, values in scored.signals.items()}
+        mode = arrays.MODES[int(scored.mode[p])]
+        free = int(self.table.free[row])
+        return self._recommendation(
+            ctx, cand, needs, covered, mode, signals, float(scored.score[p]), free
+        )
+
+    def _group_fit_of(
+        self, ctx: EngineContext, row: int, needs: Needs, covered: list[int]
+    ) -> float:
+        cand = self._candidates[self.table.sources[row].offer.id]
+        rows = [Coverage(needs.needs[j], 0.0, 1.0) for j in covered]
+        return self._group_fit(ctx, cand, needs, rows)
+
     def _eligible(self, ctx: EngineContext, query: Query, mentee: Employee | None) -> set[str]:
         excluded = set(string_list(query.filters, "exclude"))
-        other_department = query.filters.get("other_department", False)
-        if not isinstance(other_department, bool):
-            raise ValidationError(
-                f"other_department must be true or false, not {other_department!r}"
-            )
+        other_department = _other_department(query.filters)
         min_overlap = _number(query.filters, "min_overlap_hours")
         keep = set()
         for offer_id, cand in self._candidates.items():
@@ -224,7 +336,7 @@ class MentorRecommender(Recommender):
     @staticmethod
     def _query_vector(ctx: EngineContext, needs: Needs) -> np.ndarray | None:
         labels = ", ".join(n.label for n in needs.needs)
-        parts = [ctx.encoder.encode([f"Mentor in: {labels}."])[0]]
+        parts = [needs_vector(ctx, needs, f"Mentor in: {labels}.")]
         if needs.employee is not None:
             profile = _vector_or_none(ctx, "employees", needs.employee.id)
             if profile is not None:
@@ -336,14 +448,19 @@ class MentorRecommender(Recommender):
     ) -> float:
         demand = self._group_demand(ctx)
         skip = {cand.mentor.id, *([needs.employee.id] if needs.employee else [])}
-        others: set[str] = set()
-        for c in covered:
-            others |= demand.get(c.need.skill_id, set()) - skip
         seats = max(1, cand.offer.max_group_size - 1)
+        groups = [demand.get(c.need.skill_id, set()) for c in covered]
+        if any(len(g) - len(skip) >= seats for g in groups):
+            return 1.0  # one skill alone fills the group
+        others: set[str] = set()
+        for group in groups:
+            others |= group - skip
         return min(1.0, len(others) / seats)
 
     def _group_demand(self, ctx: EngineContext) -> dict[str, set[str]]:
         """skill id -> active employees with an open gap on it against their current role."""
+        if self._demand is None and self.vectorised:
+            self._demand = open_gaps_by_skill(self.analyzer, ctx.records.employees.values())
         if self._demand is None:
             demand: dict[str, set[str]] = {}
             for emp in ctx.records.employees.values():
@@ -457,6 +574,13 @@ def _mode_filter(filters: Mapping[str, Any]) -> MentorMode | None:
     except ValueError:
         known = ", ".join(m.value for m in MentorMode)
         raise ValidationError(f"unknown mentoring mode {value!r}; known: {known}") from None
+
+
+def _other_department(filters: Mapping[str, Any]) -> bool:
+    value = filters.get("other_department", False)
+    if not isinstance(value, bool):
+        raise ValidationError(f"other_department must be true or false, not {value!r}")
+    return value
 
 
 def _number(filters: Mapping[str, Any], key: str) -> float | None:

@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 
 from skillgraph.data.schema import MAX_LEVEL, MIN_LEVEL, Employee
-from skillgraph.errors import NotFoundError, ValidationError
+from skillgraph.errors import ValidationError
 from skillgraph.recommend.base import EngineContext, GapReason, Query
 from skillgraph.recommend.gaps import EPSILON, GapAnalyzer, GapReport, held_levels, role_levels
+from skillgraph.retrieval.vectors import VectorIndex
 
 DEFAULT_TARGET_LEVEL = 3.0  # "works independently", what a role usually expects
 NEED_FILTERS = frozenset({"target_level", "current_level", "topics"})
@@ -117,16 +118,23 @@ def needs_vector(ctx: EngineContext, needs: Needs, text: str) -> np.ndarray:
     has no vector there (skill groups are not indexed), the embedding of `text` instead."""
     index = ctx.indexes.get("skills")
     if index is not None and needs.needs:
-        try:
-            vectors = np.stack([index.vector(n.skill_id) for n in needs.needs])
-        except (NotFoundError, KeyError):
-            vectors = None
-        if vectors is not None:
-            mean = vectors.astype(np.float64).mean(axis=0)
+        # keyed by id; the value holds the index, so the id is not reused while it is kept
+        _, rows, matrix = ctx.graph.derived(
+            ("skill vectors", id(index)), lambda: _vectors_of(index)
+        )
+        found = [rows[n.skill_id] for n in needs.needs if n.skill_id in rows]
+        if len(found) == len(needs.needs):
+            mean = matrix[found].astype(np.float64).mean(axis=0)
             norm = float(np.linalg.norm(mean))
             if norm > 0:
                 return (mean / norm).astype(np.float32)
     return np.asarray(ctx.encoder.encode([text])[0], dtype=np.float32)
+
+
+def _vectors_of(index: VectorIndex) -> tuple[VectorIndex, dict[str, int], np.ndarray]:
+    """The index, id -> row, and its vectors as one matrix (read once per graph and index)."""
+    ids, matrix = index.export()
+    return index, {id_: row for row, id_ in enumerate(ids)}, matrix
 
 
 def _subject(

@@ -74,6 +74,9 @@ class PathHop:
         }
 
 
+HopMemo = dict[tuple[str, str, frozenset[tuple[str, float]]], PathHop]
+
+
 @dataclass(frozen=True)
 class CareerPath:
     from_role: str
@@ -168,7 +171,8 @@ class PathFinder:
         )
         if not found:
             return PathList(reason=self._unreachable(start, to_role, max_hops, moves))
-        paths = [self._career_path(p, held, employee_id, details) for p in found]
+        memo: HopMemo = {}
+        paths = [self._career_path(p, held, employee_id, details, memo) for p in found]
         reason = None
         if len(paths) < k:
             reason = f"only {len(paths)} distinct path(s) within {max_hops} moves"
@@ -191,15 +195,18 @@ class PathFinder:
         self._check(limit, max_hops)
         types = _move_types(moves)
         skipped = {start, *exclude}
-        best = self.transitions.edges.best_from(
+        best = self.transitions.edges.iter_best_from(
             self.transitions.index_of(start), max_hops, usable=self.transitions.move_mask(types)
         )
-        chosen = [p for p in best if self.transitions.role_ids[p.nodes[-1]] not in skipped]
+        role_ids = self.transitions.role_ids
+        kept = (p for p in best if role_ids[p.nodes[-1]] not in skipped)
+        chosen = list(itertools.islice(kept, limit))
         if not chosen:
             kinds = "any" if types is None else " or ".join(sorted(m.value for m in types))
             reason = f"no role reachable from {self._title(start)} within {max_hops} {kinds} moves"
             return PathList(reason=reason)
-        return PathList(self._career_path(p, held, employee_id, details) for p in chosen[:limit])
+        memo: HopMemo = {}
+        return PathList(self._career_path(p, held, employee_id, details, memo) for p in chosen)
 
     def path(
         self, roles: Sequence[str], employee_id: str | None = None, *, details: bool = True
@@ -233,11 +240,16 @@ class PathFinder:
             raise ValidationError(f"max_hops must be between 1 and {MAX_HOPS}, got {max_hops}")
 
     def _career_path(
-        self, path: Path, held: Mapping[str, float], employee_id: str | None, details: bool
+        self,
+        path: Path,
+        held: Mapping[str, float],
+        employee_id: str | None,
+        details: bool,
+        memo: HopMemo,
     ) -> CareerPath:
         ids = [self.transitions.role_ids[i] for i in path.nodes]
         moves = [self.transitions.edge(a, b) for a, b in itertools.pairwise(ids)]
-        return self._assemble(ids[0], moves, held, employee_id, details)
+        return self._assemble(ids[0], moves, held, employee_id, details, memo)
 
     def _assemble(
         self,
@@ -246,12 +258,20 @@ class PathFinder:
         held: Mapping[str, float],
         employee_id: str | None,
         details: bool,
+        memo: HopMemo | None = None,
     ) -> CareerPath:
+        """`memo` shares hops between the paths of one answer: paths often start with the
+        same moves, and a hop depends only on the move and the levels reached before it."""
+        memo = {} if memo is None else memo
         levels = dict(held)
         hops = []
         for move in moves:
-            report = self._analyzer.report(levels, move.target, employee_id=employee_id)
-            hops.append(self._hop(move, report, employee_id, details))
+            key = (move.source, move.target, frozenset(levels.items()))
+            hop = memo.get(key)
+            if hop is None:
+                report = self._analyzer.report(levels, move.target, employee_id=employee_id)
+                hop = memo[key] = self._hop(move, report, employee_id, details)
+            hops.append(hop)
             for skill_id, level in role_levels(self.ctx.graph, move.target).items():
                 levels[skill_id] = max(levels.get(skill_id, 0.0), level)
         cost = math.fsum(m.cost for m in moves)

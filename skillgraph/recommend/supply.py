@@ -149,7 +149,7 @@ def supply_demand(
     `mode` / `offer_ids` count only the offers of that mode / those offers as supply;
     `mentees_per_place` is the circle size of a group round (a place is one circle)."""
     demand = _demand(records, gaps_of, cohort, skills)
-    offers = _free_offers(records, used or {}, mode, offer_ids)
+    offers = free_places(records, used or {}, mode, offer_ids)
     offers = {o: n * max(1, mentees_per_place) for o, n in offers.items()}
     ancestors = AncestorLookup(records)
     by_skill_rows: dict[str, list[_Demand]] = {}
@@ -194,7 +194,7 @@ def _demand(
     return out
 
 
-def _free_offers(
+def free_places(
     records: Records,
     used: Mapping[str, int],
     mode: MentorMode | None = None,

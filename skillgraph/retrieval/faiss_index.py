@@ -19,9 +19,11 @@ when tombstones pass REBUILD_DEAD_FRACTION of the rows the index is rebuilt from
 hnsw_sq8 keeps only 8-bit codes: `vector()` and rebuilds use the decoded vector (error < 1 % of
 each dimension's range).
 
-Filtered search is exact in what it admits and in how many it returns: a small allowed set is
-scored by brute force; a large one goes through a FAISS ID selector, and a query for which the
+Filtered search is exact in what it admits and in how many it returns: flat searches with a FAISS
+ID selector (exact); for the approximate types a small allowed set (up to BRUTE_FORCE_MAX) is
+scored by brute force, a large one goes through the selector, and a query for which the
 approximate search found fewer than min(k, allowed) hits is answered by brute force as well.
+A predicate costs one Python call per stored id and search; pass a set of ids for big indexes.
 """
 
 from __future__ import annotations
@@ -191,8 +193,8 @@ class FaissIndex:
         allowed = np.flatnonzero(mask)
         if allowed.size == 0:
             return [[] for _ in range(q.shape[0])]
-        if allowed.size <= BRUTE_FORCE_MAX:
-            return self._brute_force(q, k, allowed)
+        if self.index_type != "flat" and allowed.size <= BRUTE_FORCE_MAX:
+            return self._brute_force(q, k, allowed)  # exact; flat is exact with a selector too
         return self._search_selected(q, k, mask, allowed)
 
     # -- internals ----------------------------------------------------------------------------

@@ -56,11 +56,11 @@ ROLE_TEXT_SKILLS = MAX_ROLE_SKILLS  # key skills in the role texts the role inde
 class InferenceWeights:
     """Weights and sizes of the fusion; defaults tuned on the ESCO dev split."""
 
-    text: float = 0.3
-    roles: float = 0.6
-    graph: float = 0.1
-    top_roles: int = 20
-    role_temperature: float = 0.05
+    text: float = 0.2
+    roles: float = 0.75
+    graph: float = 0.05
+    top_roles: int = 10
+    role_temperature: float = 0.1
     candidates: int = 200
 
     def __post_init__(self) -> None:

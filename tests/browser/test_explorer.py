@@ -251,9 +251,50 @@ def test_phone_width_and_keyboard_only(page: Any, watch: Any, shoot: Any) -> Non
     expect(page.locator("#detail-title")).to_have_text(re.compile(r"\S"))
     expect(page.locator("#gap-list > li").first).to_be_visible()
     expect(first).to_have_attribute("aria-pressed", "true")
+    # on one column the detail sits below the list: it is scrolled to the top of the screen
+    top = page.evaluate("document.getElementById('detail-title').getBoundingClientRect().top")
+    assert 0 <= top < PHONE["height"] / 4
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shoot(page, "09-phone-detail", full_page=False)
     assert page.locator("[role=status][aria-live=polite]#status").count() == 1
+    watch.check()
+
+
+def test_loading_state_then_a_readable_message_for_a_server_error(
+    page: Any, explorer: Any, watch: Any, shoot: Any, sign_in: Any
+) -> None:
+    held: list[Any] = []
+    page.route("**/v1/paths?*", lambda route: held.append(route))  # answered below, by hand
+    sign_in(page, EMPLOYEE, "employee", "#/explore")
+    loading = page.locator("#role-list .loading")
+    expect(loading).to_contain_text("Finding the roles you could move to")
+    expect(page.locator("#role-list")).to_have_attribute("aria-busy", "true")
+    for _ in range(100):  # Playwright delivers the held request while the page waits
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1
+    held[0].fulfill(
+        status=500,
+        content_type="application/problem+json",
+        body='{"type": "urn:skillgraph:problem:500", "title": "Internal server error", '
+        '"status": 500, "detail": "the path finder is out of order"}',
+    )
+    alert = page.locator("#role-list [role=alert]")
+    expect(alert).to_contain_text("The service had a problem (500 Internal server error)")
+    expect(alert).to_contain_text("the path finder is out of order")
+    expect(page.locator("#explore-profile")).to_contain_text("Omar Kaur")
+    expect(loading).to_have_count(0)
+    shoot(page, "10-server-error")
+    # the only errors are the answer faked above (response + console): anything else fails
+    assert len(watch.problems) == 2, watch.problems
+    assert all("500" in p for p in watch.problems), watch.problems
+    watch.problems.clear()
+
+    page.unroute("**/v1/paths?*")
+    alert.get_by_role("button", name="Try again").click()
+    wait_for_roles(page)
+    expect(page.locator("#role-list [role=alert]")).to_have_count(0)
     watch.check()
 
 

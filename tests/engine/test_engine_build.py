@@ -233,3 +233,16 @@ def test_a_rebuild_with_unchanged_texts_calls_no_model(
     )
     assert again_model.texts == 0
     assert answer_snapshot(again) == answer_snapshot(first)
+
+
+def test_roles_for_a_skill_list_rank_by_readiness(
+    tiny_records: Records, settings: Settings, hashing_encoder: HashingEncoder
+) -> None:
+    engine = Engine.build(tiny_records, settings, encoder=hashing_encoder)
+    found = engine.next_roles(Query(skill_ids=("sql", "dataviz", "statistics", "python"), k=3))
+    assert found[0].item_id == "analyst"  # level 3 in all four meets the analyst profile
+    assert found[0].score == 1.0
+    assert [r.score for r in found] == sorted((r.score for r in found), reverse=True)
+    assert all(g.current_level < g.required_level for r in found for g in r.explanation.gaps)
+    with pytest.raises(NotFoundError):
+        engine.next_roles(Query(skill_ids=("astrology",)))

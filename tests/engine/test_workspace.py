@@ -55,6 +55,7 @@ def test_opening_loads_the_model_only_when_a_text_needs_encoding(saved_sample: E
     engine.role_gaps("backend-engineer", "staff-backend-engineer")
     assert not engine.encoder.loaded
     engine.content(Query(employee_id="e0006", k=3))
+    engine.infer_skills("writes python services")  # free text: needs the model
     assert engine.encoder.loaded
 
 
@@ -114,7 +115,7 @@ def test_a_failed_build_leaves_records_and_engine_as_they_were(
         def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
             raise OSError("disk full")
 
-    changed = replace(tiny_records, employees={})
+    changed = replace(tiny_records, feedback={})
     with pytest.raises(OSError, match="disk full"):
         workspace.build_engine(settings, records=changed, encoder=Broken(64))
     assert workspace.records_path(settings).read_bytes() == records_before
@@ -203,3 +204,24 @@ def test_info_counts_records_edges_and_engine_state(settings: Settings) -> None:
     assert counts["engine"] == "built"
     assert counts["inferred role profiles"] == 1
     assert counts["employees with inferred skills"] == 1
+
+
+def test_a_rebuild_with_unchanged_texts_loads_no_model(
+    settings: Settings, tiny_records: Records, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loads: list[str] = []
+    real_load = workspace.load_encoder
+
+    def counting_load(*args: object, **kwargs: object) -> object:
+        loads.append("model")
+        return real_load(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workspace, "load_encoder", counting_load)
+    workspace.build_engine(settings, records=tiny_records)
+    assert loads == ["model"]  # the first build: no manifest to know the model by
+    workspace.build_engine(settings)
+    assert loads == ["model"]  # every text in the cache: the model is never loaded
+    renamed = replace(tiny_records.roles["lead"], title="Head of Data")
+    changed = replace(tiny_records, roles={**tiny_records.roles, "lead": renamed})
+    workspace.build_engine(settings, records=changed)
+    assert loads == ["model", "model"]  # a new text: loaded once, on demand

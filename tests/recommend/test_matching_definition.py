@@ -105,6 +105,27 @@ def test_greedy_comparison_fields(ctx: EngineContext, recommender: MentorRecomme
     assert mentees["same_mentor"] <= mentees["matched_by_both"]
 
 
+def assert_explained_by_round_gaps(out: dict[str, Any]) -> None:
+    """Every match is explained by gaps its mentees have in the round, nothing else."""
+    for match in out["matches"]:
+        needed = {s for m in match["mentee_ids"] for s in out["mentee_gaps"][m]}
+        assert match["gaps"]
+        assert {g["skill_id"] for g in match["gaps"]} <= needed, match["id"]
+
+
+def test_pairs_are_explained_by_the_mentees_round_gaps_only(
+    ctx: EngineContext, recommender: MentorRecommender
+) -> None:
+    # the recommender alone would also "need" a round skill the mentee's role does not require
+    everyone = ["ari", "pia", "zed", "jo", "eli", "sam"]
+    for skills in (["python", "cloud"], ["sql", "stats", "comm"], ["ml", "viz"]):
+        focus = {"id": "focus", "mentee_ids": everyone, "gap_skills": skills}
+        out = solve_definition(ctx, focus, recommender=recommender)
+        assert_explained_by_round_gaps(out)
+        for mentee, gaps in out["mentee_gaps"].items():
+            assert set(gaps) <= set(skills), mentee
+
+
 class Untouchable:
     """A context that fails the test if anything reads it."""
 
@@ -154,6 +175,7 @@ def test_example_rounds_run_on_the_sample_company(sample_ctx: EngineContext, nam
     assert stats["matched"] >= stats["cohort"] // 2  # the examples are meant to mostly work
     placed = [m for match in out["matches"] for m in match["mentee_ids"]]
     assert len(placed) == len(set(placed)) == stats["matched"]
+    assert_explained_by_round_gaps(out)
     assert len(placed) + len(out["unmatched"]) == stats["cohort"]
     if raw["mode"] == "group":
         assert all(len(m["mentee_ids"]) >= 2 and m["shared_skills"] for m in out["matches"])
@@ -161,3 +183,49 @@ def test_example_rounds_run_on_the_sample_company(sample_ctx: EngineContext, nam
         cap = -(-stats["cohort"] * raw["max_share_per_mentor"] // 1)
         offers = [m["offer_id"] for m in out["matches"]]
         assert max(offers.count(o) for o in offers) <= cap
+
+
+def test_utilisation_and_exposure_count_only_offers_that_can_take_part() -> None:
+    from recommend.matching_world import emp, inputs, offer, records, strong
+
+    people = [emp("a"), emp("b"), emp("x", role=4, skills=strong("sql"))]
+    people.append(emp("y", role=1, skills=strong("sql")))
+    offers = [
+        offer("ox", "x", 2, modes=(MentorMode.ONE_ON_ONE,)),
+        offer("oy", "y", 5, modes=(MentorMode.REVERSE,)),  # never usable in a one-on-one round
+        offer("oz", "x", 3, modes=(MentorMode.GROUP,), max_group_size=2),
+    ]
+    rec = records(people, offers)
+    result = solve_round(RoundDefinition(id="r", mentee_ids=("a", "b")), inputs(rec))
+    assert result.stats.matched == 2
+    assert (result.stats.capacity, result.stats.used) == (2, 2)
+    assert result.stats.utilisation == 1.0
+    assert result.stats.exposure_gini == 0.0  # one usable offer, evenly "spread"
+    circles = RoundDefinition(id="g", mentee_ids=("a", "b"), mode=MentorMode.GROUP, circle_size=3)
+    assert solve_round(circles, inputs(rec)).stats.capacity == 0  # oz takes groups of 2 only
+
+
+def test_comparison_of_a_known_greedy_trap() -> None:
+    """a's favourite (x) is b's only option: greedy gives a x and strands b; the optimum gives a
+    its second choice (y) and b x."""
+    from recommend.matching_world import emp, inputs, offer, records
+
+    from skillgraph.recommend.matching_result import compare_results
+
+    rec = records([emp("a"), emp("b"), emp("x", role=4), emp("y", role=4)], [])
+    rec.mentors.update({"ox": offer("ox", "x"), "oy": offer("oy", "y")})
+    table = {("a", "ox"): 0.9, ("a", "oy"): 0.8, ("b", "ox"): 0.7}
+    inp = inputs(rec, table=table)
+    d = RoundDefinition(id="trap", mentee_ids=("a", "b"))
+    comparison = compare_results(solve_round(d, inp), solve_round(d, inp, greedy=True))
+    assert comparison["mentees"] == {
+        "matched_by_both": 1,
+        "matched_only_by_exact": 1,
+        "matched_only_by_greedy": 0,
+        "better_pair_in_exact": 0,
+        "better_pair_in_greedy": 1,
+        "same_mentor": 0,
+    }
+    total = comparison["stats"]["total_quality"]
+    assert (total["exact"], total["greedy"]) == (pytest.approx(1.5), pytest.approx(0.9))
+    assert comparison["stats"]["matched"]["difference"] == 1

@@ -9,6 +9,7 @@ import { feedbackButtons } from "./feedback.js";
 
 const RECS = 4;
 const MAX_LEVEL = 5;
+const ONE_COLUMN = "(max-width: 899px)"; // styles.css: two columns from 900px
 let shown = 0; // guards against a slow answer overwriting a newer choice
 
 /**
@@ -22,7 +23,15 @@ export async function showDetail(app, person, node, { focus, onTarget }) {
   const title = h("h2", { id: "detail-title", tabindex: "-1" }, node.title);
   const body = h("div", {});
   fill(panel, title, body);
-  if (focus) title.focus();
+  // on one column the detail is below the graph and the list: bring it into view (again once
+  // its content is in: before, the page may be too short to scroll the heading to the top)
+  const reveal = focus || window.matchMedia(ONE_COLUMN).matches;
+  const show = () => {
+    if (!reveal) return;
+    title.focus({ preventScroll: true });
+    title.scrollIntoView({ block: "start" });
+  };
+  show();
   let data;
   try {
     data = node.hop
@@ -34,6 +43,7 @@ export async function showDetail(app, person, node, { focus, onTarget }) {
   }
   if (ticket !== shown) return;
   fill(body, render(app, person, node, data, onTarget));
+  show();
 }
 
 function fromHop(node) {

@@ -4,7 +4,7 @@
 import { call } from "./api.js";
 import { announce, band, busy, byId, fill, fmtHours, fmtPercent, h, moveLabel } from "./dom.js";
 import { showDetail } from "./detail.js";
-import { drawGraph, markSelected, refitGraph } from "./graph.js";
+import { destroyGraph, drawGraph, markSelected, refitGraph } from "./graph.js";
 
 const NEXT_ROLES = 8;
 const EXPLORE_PATHS = 12;
@@ -22,6 +22,14 @@ const view = {
   paths: [], // paths shown in target mode
 };
 let wiredFor = null;
+
+/** Forget the person shown (on sign-out: the next person must not see a cached page). */
+export function resetExplore() {
+  view.person = null;
+  view.model = null;
+  view.selected = null;
+  view.paths = [];
+}
 
 export async function showExplore(app, employeeId) {
   if (wiredFor !== app) {
@@ -102,16 +110,31 @@ async function loadExploration(app) {
   fill(byId("target-box"));
   let next;
   let paths;
-  await busy(byId("role-list"), "Finding the roles you could move to…", async () => {
-    [next, paths] = await Promise.all([
-      call(`/v1/employees/${encodeURIComponent(id)}/next-roles`, { query: { k: NEXT_ROLES } }),
-      call("/v1/paths", { query: { employee_id: id, max_hops: EXPLORE_HOPS, k: EXPLORE_PATHS } }),
-    ]);
-  });
+  try {
+    await busy(byId("role-list"), "Finding the roles you could move to…", async () => {
+      [next, paths] = await Promise.all([
+        call(`/v1/employees/${encodeURIComponent(id)}/next-roles`, { query: { k: NEXT_ROLES } }),
+        call("/v1/paths", { query: { employee_id: id, max_hops: EXPLORE_HOPS, k: EXPLORE_PATHS } }),
+      ]);
+    });
+  } catch (err) {
+    failed(err, () => loadExploration(app));
+    return;
+  }
   view.paths = [];
   const model = buildModel(app, next.items, paths.items, null);
   render(app, model);
   announce(`${model.nodes.length - 1} roles you could move to.`);
+}
+
+/** The graph could not be drawn: say why where it would be, with a way to try again. */
+function failed(err, retry) {
+  if (err && err.status === 401) return; // back to sign-in already
+  destroyGraph();
+  fill(byId("graph"), h("p", { class: "message empty" }, "No graph to show."));
+  fill(byId("role-list"), h("div", { class: "message error", role: "alert" },
+    err.readable || String(err),
+    h("button", { type: "button", class: "retry", onclick: retry }, "Try again")));
 }
 
 /** Nodes and edges from next-role recommendations and paths; a node keeps its shallowest hop. */
@@ -286,7 +309,10 @@ async function loadTarget(app) {
         query: { employee_id: view.person.id, to: target.id, k: TARGET_PATHS, max_hops: TARGET_HOPS },
       }));
   } catch (err) {
-    fill(box, h("p", { class: "message error" }, err.readable || String(err)));
+    fill(box, h("div", { class: "card" }, h("p", { class: "message error", role: "alert" },
+      err.readable || String(err),
+      h("button", { type: "button", class: "retry", onclick: () => loadTarget(app) }, "Try again"),
+      h("button", { type: "button", class: "retry", onclick: () => clearTarget(app) }, "Clear target"))));
     return;
   }
   view.paths = result.items;

@@ -30,7 +30,7 @@ export function feedbackButtons({ kind, id, title, context }) {
         body: { target_kind: kind, target_id: id, verdict, context: context.slice(0, 2000) },
       });
       for (const b of buttons) b.setAttribute("aria-pressed", String(b.dataset.verdict === verdict));
-      note.textContent = `Saved: ${label.toLowerCase()}. Thank you.`; console.error("boom");
+      note.textContent = `Saved: ${label.toLowerCase()}. Thank you.`;
       announce(`Feedback saved for ${title}.`);
     } catch (err) {
       note.textContent = err.readable || String(err);

@@ -4,7 +4,7 @@
 
 import { band, fmtPercent } from "./dom.js";
 
-const COLUMN_GAP = 172; // px between move columns
+const COLUMN_GAP = 210; // px between move columns: room to see each edge's line style
 const ROW_GAP = 64; // px between roles in a column (node height 52)
 const NODE_WIDTH = 132;
 const MIN_HEIGHT = 200;
@@ -50,7 +50,7 @@ const STYLE = [
       // they never cross another role's box in the column layout
       "curve-style": "taxi",
       "taxi-direction": "rightward",
-      "taxi-turn": 24,
+      "taxi-turn": 16,
       "taxi-turn-min-distance": 4,
       "line-color": "#6e7781",
       "target-arrow-color": "#6e7781",
@@ -120,6 +120,7 @@ export function drawGraph(container, model, onSelect) {
     return;
   }
   destroyGraph();
+  container.replaceChildren(); // a message left by a failed load
   const elements = [
     ...model.nodes.map((node) => ({ group: "nodes", data: nodeData(node), classes: nodeClasses(node) })),
     ...model.edges.map((edge) => ({
