@@ -7,7 +7,7 @@ DATA_DIR ?= var/sample
 DATASET ?= datasets/sample_company
 HOST ?= 127.0.0.1
 PORT ?= 8000
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 

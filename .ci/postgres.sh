@@ -17,7 +17,10 @@ pg_start() {
     if "$bin/pg_isready" -h 127.0.0.1 -p "$PG_PORT" >/dev/null 2>&1; then break; fi
     sleep 0.5
   done
-  "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U skillgraph skillgraph
+  local db
+  for db in skillgraph skillgraph_gw0 skillgraph_gw1 skillgraph_gw2 skillgraph_gw3; do
+    "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U skillgraph "$db"
+  done
   echo "PostgreSQL up on 127.0.0.1:${PG_PORT} (pid ${PG_PID})"
 }
 

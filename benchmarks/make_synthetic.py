@@ -8,7 +8,7 @@ skill, related skills, acyclic prerequisites inside an area), 5,000 mentor offer
 the company is written in the company format (datasets/FORMAT.md) as well.
 
 Structure, so that recommendations have something real to find:
-- a role is a (family, track, ladder level): 14 families, about 43 tracks each, levels 1..5; a
+- a role is a (family, track, ladder level): 14 families, 42-43 tracks each, levels 1..5; a
   track needs skills of its main area, some of a second area, and leadership and communication
   from level 3 up; levels and importances rise with the ladder; 1 % of roles carry only a
   description (their profile is inferred at build time);
@@ -19,7 +19,7 @@ Structure, so that recommendations have something real to find:
 - mentor offers come from experienced people (capacity 1-4, modes, half with topics);
   `mentor_load` fills some offers;
 - learning items teach 1-3 skills of one area, pitched near the levels they teach, in every
-  modality, a quarter with prerequisites; 1 % are untagged (tags inferred at build time).
+  modality, 12 % with a prerequisite; 1 % are untagged (tags inferred at build time).
 
 Nothing here is real: names and titles are combinations of small word lists.
 """

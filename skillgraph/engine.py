@@ -208,6 +208,9 @@ class Engine:
         """Fit the recommenders on built parts (a loaded engine skips the career graph build)."""
         content = ContentRecommender().fit(ctx)
         mentors = MentorRecommender().fit(ctx)
+        # Tables built here, before a service swaps this engine in, not on its first query.
+        content.warm()
+        mentors.warm()
         roles = RoleRecommender(transitions).fit(ctx)
         paths = PathFinder(roles.transitions, ctx, content_rec=content, mentor_rec=mentors)
         return cls(
@@ -359,6 +362,7 @@ class Engine:
         """
         removed = _Removed(set(removed_employees), set(removed_mentors), set(removed_items))
         revision = self.revision if revision is None else revision
+        self._forget_texts_of(removed)
         load = dict(self.ctx.mentor_load if mentor_load is None else mentor_load)
         if changes.skills or changes.roles or changes.relations:
             source = _apply_changes(self.source_records(), changes, removed)
@@ -416,6 +420,15 @@ class Engine:
             derived=self.derived,
             stats=self.stats,
         )
+
+    def _forget_texts_of(self, removed: _Removed) -> None:
+        """Erased people leave no trace in the embedding cache either."""
+        forget = getattr(self.encoder, "forget", None)
+        if forget is None or not (removed.employees or removed.mentors):
+            return
+        texts = [t for i, t in _employee_texts(self.graph) if i in removed.employees]
+        texts += [t for i, t in _mentor_texts(self.graph) if i in removed.mentors]
+        forget(texts)
 
     def without_employee(self, employee_id: str, *, revision: int | None = None) -> Engine:
         """Erase a person: the record, their mentor offers, feedback by or about them, and every

@@ -11,9 +11,19 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLE_COMPANY = REPO / "datasets" / "sample_company"
 
 
+def _postgres_url_per_worker() -> None:
+    # Each xdist worker gets its own database (created by .ci/postgres.sh: <name>_gw0, _gw1...).
+    url, worker = os.environ.get("TEST_POSTGRES_URL"), os.environ.get("PYTEST_XDIST_WORKER")
+    if url and worker and not url.endswith(f"_{worker}"):
+        os.environ["TEST_POSTGRES_URL"] = f"{url}_{worker}"
+
+
+_postgres_url_per_worker()
+
+
 def _shared_data_dir() -> Path:
     # Tests may read the environment; the library may not.
-    configured = os.environ.get("SKILLGRAPH_SHARED_DATA")
+    configured = os.environ.get("TEST_SHARED_DATA")
     return Path(configured) if configured else REPO.parent / "shared" / "data"
 
 
@@ -22,7 +32,7 @@ def shared_data() -> Path:
     """The public ESCO / O*NET / MOOC files beside the checkout; skips when absent."""
     path = _shared_data_dir()
     if not (path / "esco").is_dir() or not (path / "onet").is_dir():
-        pytest.skip(f"public reference data not found at {path} (set SKILLGRAPH_SHARED_DATA)")
+        pytest.skip(f"public reference data not found at {path} (set TEST_SHARED_DATA)")
     return path
 
 

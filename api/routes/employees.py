@@ -141,7 +141,7 @@ def build(settings: Settings) -> APIRouter:
             revision=receipt.revision,
             removed=receipt.removed,
             updated=receipt.updated,
-            engine="removed from every index; saved indexes rewritten",
+            engine="removed from every index and the embedding cache; saved indexes rewritten",
         )
 
     return router

@@ -629,8 +629,9 @@ class TransitionGraph:
         """Mask over `edges` of the moves of these types (None: every edge)."""
         if moves is None:
             return None
-        allowed = [MOVE_CODES[MoveType(m)] for m in moves]
-        return np.isin(self._edge_moves, allowed)
+        allowed = np.zeros(3, dtype=bool)  # by move code + 1 (codes are -1, 0, 1)
+        allowed[[MOVE_CODES[MoveType(m)] + 1 for m in moves]] = True
+        return allowed[self._edge_moves + 1]
 
     def __getstate__(self) -> dict[str, object]:
         return {**vars(self), "_nx": None}  # the networkx view is a cache

@@ -12,7 +12,10 @@ Signals, each in [0, 1]:
   importance x gap size.
 - level_fit: 1 when the item is pitched at most `max_stretch` levels above the learner's current
   level on the needs it serves, halved for each level beyond.
-- text: cosine of the needs' text and the item's embedding (clipped at 0).
+- text: cosine of the needs' embedding and the item's embedding (clipped at 0). The needs'
+  embedding is the normalised mean of the needed skills' vectors in the skills index
+  (needs.needs_vector), so no model runs at query time; the text "Learn: <skills>." is
+  encoded only when a needed skill has no vector.
 
 relevance = 0.7 coverage + 0.15 level_fit + 0.15 text (DEFAULT_WEIGHTS). An item with a
 prerequisite (LearningItem.prerequisites) the learner does not meet is kept when the catalogue,
@@ -33,6 +36,11 @@ Filters: `modality` (one or a list), `channel` (experience | people | formal),
 skills it teaches and their broader skills) and from the items index for untagged items: those
 match the closest need by embedding when the cosine reaches `semantic_threshold`, and are assumed
 to take a learner one level above the level they are pitched at, at half the coverage.
+
+Speed: candidates are found and scored with arrays (content_table.py, credit.py) and the
+prerequisites of a pool item are planned only when MMR reaches it (see `_mmr`);
+`vectorised=False` scores every candidate in Python and plans every pool item first, the
+reference the arrays are tested against. `warm()` builds the item table before the first query.
 """
 
 from __future__ import annotations
@@ -171,6 +179,11 @@ class ContentRecommender(Recommender):
         if self._analyzer is None:
             self._analyzer = analyzer_for(self.ctx)
         return self._analyzer
+
+    def warm(self) -> None:
+        """Build now what the first query would build (the item table)."""
+        if self.vectorised:
+            _ = self.table
 
     @property
     def table(self) -> ItemTable:
@@ -354,7 +367,7 @@ class ContentRecommender(Recommender):
         rules: _Rules,
         query_vector: np.ndarray,
     ) -> list[_Scored]:
-        """Untagged items close to the needs' text, each assigned to its closest need."""
+        """Untagged items close to the needs' embedding, each assigned to its closest need."""
         allowed = [i for i in self._untagged if rules.allows(ctx.records.items[i])]
         index = ctx.index("items")
         if not allowed or not len(index):

@@ -80,9 +80,9 @@ def score_items(
     """Every allowed item reaching a need above its current level, scored (see module doc)."""
     skill_ids = [n.skill_id for n in needs.needs]
     required = [n.required_level for n in needs.needs]
-    rows = table.credit.rows_with_credit(skill_ids)
-    rows = rows[_allowed(table, rows, modalities, max_hours, excluded)]
-    levels = table.credit.levels(skill_ids, required, rows)
+    rows, levels = table.credit.credited(skill_ids, required)
+    allowed = _allowed(table, rows, modalities, max_hours, excluded)
+    rows, levels = rows[allowed], levels[allowed]
     current = np.array([n.current_level for n in needs.needs])
     reached = levels > current + EPSILON
     keep = reached.any(axis=1)
@@ -118,17 +118,24 @@ def _allowed(
 
 
 def _coverage(needs: Needs, levels: np.ndarray, reached: np.ndarray) -> np.ndarray:
-    """content._coverage for every row: closed share of the importance x gap weighted needs."""
+    """content._coverage for every row: closed share of the importance x gap weighted needs.
+    The per-need terms are added left to right (a cumulative sum), as content.py adds them."""
     total = 0.0
-    closed = np.zeros(len(levels))
-    for j, need in enumerate(needs.needs):
+    weights = []
+    for need in needs.needs:
         weight = max(need.importance, EPSILON) * need.gap
         total += weight
-        if need.gap > 0:
-            gained = np.minimum(levels[:, j], need.required_level) - need.current_level
-            term = weight * np.maximum(0.0, gained) / need.gap
-            closed = closed + np.where(reached[:, j], term, 0.0)
-    return closed / total if total > 0 else np.zeros(len(levels))
+        weights.append(weight)
+    if total <= 0 or not len(levels):
+        return np.zeros(len(levels))
+    required = np.array([n.required_level for n in needs.needs])
+    current = np.array([n.current_level for n in needs.needs])
+    gap = np.array([n.gap for n in needs.needs])
+    gained = np.minimum(levels, required) - current
+    terms = np.asarray(weights) * np.maximum(0.0, gained) / np.where(gap > 0, gap, 1.0)
+    terms = np.where(reached & (gap > 0), terms, 0.0)
+    closed: np.ndarray = np.cumsum(terms, axis=1)[:, -1]
+    return closed / total
 
 
 def _vectors(index: VectorIndex | None, ids: Sequence[str], dim: int) -> np.ndarray:

@@ -72,9 +72,21 @@ class CreditTable:
 
     def rows_with_credit(self, skill_ids: Sequence[str]) -> np.ndarray:
         """Sorted rows with a direct level or a partial credit on one of the skills."""
+        return self.credited(skill_ids, [0.0] * len(skill_ids))[0]
+
+    def credited(
+        self, skill_ids: Sequence[str], caps: Sequence[float] | np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`rows_with_credit` and their `levels`, reading each matrix's columns once."""
         cols = self.columns(skill_ids)
-        found = [column_entries(self.direct, cols)[1], column_entries(self.partial, cols)[1]]
-        return np.unique(np.concatenate(found)).astype(np.int64)
+        direct = column_entries(self.direct, cols)
+        partial = column_entries(self.partial, cols)
+        rows = np.unique(np.concatenate([direct[1], partial[1]])).astype(np.int64)
+        levels = np.maximum(
+            _scatter(direct, rows, len(cols)),
+            np.minimum(_scatter(partial, rows, len(cols)), np.asarray(caps, dtype=np.float64)),
+        )
+        return rows, levels
 
     def levels(
         self, skill_ids: Sequence[str], caps: Sequence[float] | np.ndarray, rows: np.ndarray
@@ -106,8 +118,18 @@ def column_entries(
 
 def dense_rows(matrix: sp.csc_matrix, cols: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """The given rows (sorted) of a few CSC columns, as a dense (rows, cols) array."""
-    out = np.zeros((len(rows), len(cols)), dtype=matrix.dtype)
-    which, found, values = column_entries(matrix, cols)
+    return _scatter(column_entries(matrix, cols), rows, len(cols), matrix.dtype)
+
+
+def _scatter(
+    entries: tuple[np.ndarray, np.ndarray, np.ndarray],
+    rows: np.ndarray,
+    width: int,
+    dtype: np.dtype | type = np.float64,
+) -> np.ndarray:
+    """Column entries (position, row, value) laid out over the given rows (sorted)."""
+    which, found, values = entries
+    out = np.zeros((len(rows), width), dtype=dtype)
     if not len(rows) or not len(found):
         return out
     where = np.searchsorted(rows, found)

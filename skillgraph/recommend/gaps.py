@@ -124,13 +124,17 @@ class GapReport:
         return tuple(r for r in self.rows if r.is_open)
 
     def row(self, skill_id: str) -> SkillGap:
-        for r in self.rows:
-            if r.skill_id == skill_id:
-                return r
-        raise NotFoundError("requirement", skill_id)
+        found = self._by_skill.get(skill_id)
+        if found is None:
+            raise NotFoundError("requirement", skill_id)
+        return found
 
     def has(self, skill_id: str) -> bool:
-        return any(r.skill_id == skill_id for r in self.rows)
+        return skill_id in self._by_skill
+
+    @functools.cached_property
+    def _by_skill(self) -> dict[str, SkillGap]:
+        return {r.skill_id: r for r in reversed(self.rows)}  # the first row of a skill wins
 
     def readiness_with(self, levels: Mapping[str, float]) -> float:
         """Readiness if the current level of some required skills became `levels` (higher only)."""

@@ -11,7 +11,8 @@ one matrix product (float32 rounding, below 1e-6).
 
 from __future__ import annotations
 
-import functools
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 MODES = tuple(MentorMode)
 MODE_CODE = {m: i for i, m in enumerate(MODES)}
 NO_CODE = -2  # an id the table does not know: equal to no code (-1 is "no manager")
-SCORE_COLUMNS = 2048  # cached offer-score columns, per skill and per employee (20 KB per 5k)
+SCORE_CACHE_FLOATS = 16_000_000  # offer x skill cosines kept: 64 MB of float32 at most
 BELOW_NEEDED_CREDIT = 0.3  # a mentor ahead of the mentee but below the needed level helps a little
 UNKNOWN_SENIORITY_FIT = 0.5
 
@@ -56,9 +57,9 @@ class OfferTable:
         load: Callable[[str], int],
         indexes: Mapping[str, VectorIndex],
         dim: int,
-        skill_vector: Callable[[str], np.ndarray | None],
+        skill_vectors: Callable[[], tuple[Mapping[str, int], np.ndarray] | None],
     ) -> None:
-        """`skill_vector`: a skill's embedding (None when it has none), for `search_scores`."""
+        """`skill_vectors`: (skill id -> row, matrix) of the skills' embeddings, or None."""
         self.sources = list(sources)
         offers = [s.offer for s in self.sources]
         mentors = [s.mentor for s in self.sources]
@@ -85,6 +86,7 @@ class OfferTable:
         self.mode_at = np.full((len(offers), width), -1, dtype=np.int64)
         for r, offer in enumerate(offers):
             self.mode_at[r, : len(offer.modes)] = [MODE_CODE[m] for m in offer.modes]
+        self.seats = np.array([max(1, o.max_group_size - 1) for o in offers], dtype=np.int64)
         self.has_topics = np.array([bool(o.topics) for o in offers], dtype=bool)
         self.topics = _topic_matrix(analyzer.graph, offers, self.credit.column)
         self.holders = _holders(analyzer.graph, self.sources)
@@ -92,9 +94,11 @@ class OfferTable:
             indexes.get("mentors"), [o.id for o in offers], dim
         )
         self.mentor_vectors, _ = _vectors(indexes.get("employees"), [m.id for m in mentors], dim)
-        self._skill_vector = skill_vector
-        self._skill_column = functools.lru_cache(maxsize=SCORE_COLUMNS)(self._column_of_skill)
-        self._employee_column = functools.lru_cache(maxsize=SCORE_COLUMNS)(self._column_of)
+        self._skill_vectors = skill_vectors
+        self._all_columns: np.ndarray | None = None  # skills x offers, when within budget
+        columns = min(4096, max(64, SCORE_CACHE_FLOATS // max(len(offers), 1)))
+        self._skill_columns = _Columns(self.offer_vectors, columns)
+        self._mentee_columns = _Columns(self.offer_vectors, max(16, columns // 8))
 
     def __len__(self) -> int:
         return len(self.sources)
@@ -113,38 +117,85 @@ class OfferTable:
     ) -> tuple[bool, np.ndarray | None]:
         """Scores that rank the offers as their cosine with mentors.py's query vector does
         (the normalised mean of the needed skills' vectors plus the mentee's vector), made from
-        cached per-skill and per-mentee columns instead of one product with every offer per
-        query. (False, None) when a skill has no vector (the caller encodes the needs' text);
-        (True, None) when the query vector is zero (no search)."""
-        vectors = [self._skill_vector(s) for s in skill_ids]
-        if not vectors or any(v is None for v in vectors):
+        per-skill and per-mentee score columns instead of a product with every offer per query.
+        (False, None) when a skill has no vector (the caller encodes the needs' text); (True,
+        None) when the query vector is zero (no search).
+
+        The columns of every skill are computed in one product on first use when offers x
+        skills fit SCORE_CACHE_FLOATS; otherwise the most recently used are kept."""
+        found = self._skill_vectors()
+        if found is None or not skill_ids or any(s not in found[0] for s in skill_ids):
             return False, None
-        mean = np.stack(vectors).astype(np.float64).mean(axis=0)  # type: ignore[arg-type]
+        rows, matrix = found
+        positions = [rows[s] for s in skill_ids]
+        mean = matrix[positions].astype(np.float64).mean(axis=0)
         norm = float(np.linalg.norm(mean))
         if norm <= 0:
             return False, None
-        total = sum(self._skill_column(s) for s in skill_ids) / (len(skill_ids) * norm)
+        columns = self._columns(skill_ids, positions, matrix)
+        total = columns.astype(np.float64).sum(axis=0) / (len(skill_ids) * norm)
         query = mean / norm
         if mentee_vector is not None and mentee_id is not None:
-            total = total + self._employee_column(mentee_id, mentee_vector.tobytes())
+            mine = self._mentee_columns.get([mentee_id], lambda _: mentee_vector[None, :])[0]
+            total = total + mine.astype(np.float64)
             query = query + mentee_vector
         if float(np.linalg.norm(query)) <= 0:
             return True, None
-        return True, np.asarray(total, dtype=np.float64)
+        return True, total
 
-    def _column_of_skill(self, skill_id: str) -> np.ndarray:
-        vector = self._skill_vector(skill_id)
-        return self.offer_vectors.astype(np.float64) @ np.asarray(vector, dtype=np.float64)
+    def warm(self) -> None:
+        """Compute every skill's score column now, when within budget."""
+        found = self._skill_vectors()
+        if found is not None and len(self) * len(found[1]) <= SCORE_CACHE_FLOATS:
+            self._columns([], [], found[1])
 
-    def _column_of(self, employee_id: str, vector: bytes) -> np.ndarray:
-        query = np.frombuffer(vector, dtype=np.float32).astype(np.float64)
-        return self.offer_vectors.astype(np.float64) @ query
+    def _columns(
+        self, skill_ids: Sequence[str], positions: list[int], matrix: np.ndarray
+    ) -> np.ndarray:
+        """(skills, offers) cosines of the offers with these skills."""
+        if self._all_columns is None and len(self) * len(matrix) <= SCORE_CACHE_FLOATS:
+            self._all_columns = np.ascontiguousarray(matrix @ self.offer_vectors.T)
+        if self._all_columns is not None:
+            return self._all_columns[positions]
+        by_skill = dict(zip(skill_ids, positions, strict=True))
+        return np.stack(
+            self._skill_columns.get(skill_ids, lambda ids: matrix[[by_skill[i] for i in ids]])
+        )
 
     def topic_allows(self, rows: np.ndarray, skill_ids: Sequence[str]) -> np.ndarray:
         """(rows, skills): the offer covers the skill (no topics, or a topic at, above or under
         it; mentors.py `_offers_topic`)."""
         allowed = dense_rows(self.topics, self.credit.columns(skill_ids), rows)
         return allowed | ~self.has_topics[rows][:, None]
+
+
+class _Columns:
+    """Score columns `matrix @ vector` by key, the least recently used dropped past `size`;
+    the missing ones of a call are computed in one matrix product. Safe across threads."""
+
+    def __init__(self, matrix: np.ndarray, size: int) -> None:
+        self.matrix = matrix
+        self.size = size
+        self._kept: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(
+        self, keys: Sequence[str], vectors: Callable[[list[str]], np.ndarray]
+    ) -> list[np.ndarray]:
+        """The columns of `keys`; `vectors(missing keys)` gives the rows to multiply by."""
+        with self._lock:
+            found = {k: self._kept[k] for k in keys if k in self._kept}
+        missing = [k for k in dict.fromkeys(keys) if k not in found]
+        if missing:
+            block = self.matrix @ np.asarray(vectors(missing), dtype=np.float32).T
+            found.update(zip(missing, np.ascontiguousarray(block.T), strict=True))
+        with self._lock:
+            for key in keys:
+                self._kept[key] = found[key]
+                self._kept.move_to_end(key)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return [found[k] for k in keys]
 
 
 def overlap_hours(offsets: np.ndarray, other: float, workday_hours: float) -> np.ndarray:
@@ -212,7 +263,16 @@ class ScoredOffers:
     score: np.ndarray
 
 
-GroupFit = Callable[[int, list[int]], float]  # (row, covered need positions) -> fit
+@dataclass(frozen=True)
+class GroupFit:
+    """The group-mode fit: `fit(row, covered need positions)` counts the other employees with
+    a gap on those needs; `sizes()` gives, per need, how many have a gap on it and `skipped`
+    how many of them never count (the mentor, the mentee), so a need alone filling the group
+    settles the fit at 1 without counting (mentors.group_fill)."""
+
+    fit: Callable[[int, list[int]], float]
+    sizes: Callable[[], np.ndarray]
+    skipped: int
 
 
 def score_offers(
@@ -226,7 +286,7 @@ def score_offers(
     mentee_offset: float | None,
     weights: Mapping[str, float],
     workday_hours: float,
-    group_fit: GroupFit,
+    group: GroupFit,
 ) -> ScoredOffers:
     skill_ids = [n.skill_id for n in needs.needs]
     required = np.array([n.required_level for n in needs.needs])
@@ -238,7 +298,7 @@ def score_offers(
     keep = coverage > EPSILON
     rows, levels, values, coverage = rows[keep], levels[keep], values[keep], coverage[keep]
     fits = _mode_fits(table, rows, levels, values, required, current, mentee_seniority)
-    fits[MODE_CODE[MentorMode.GROUP]] = _group_fits(table, rows, values, wanted, group_fit)
+    fits[MODE_CODE[MentorMode.GROUP]] = _group_fits(table, rows, values, wanted, group)
     mode, fit = _choose_mode(table, rows, fits, wanted)
     keep = mode >= 0
     rows, levels, values, coverage, mode, fit = (
@@ -278,16 +338,18 @@ def _values(
 
 
 def _weighted_coverage(values: np.ndarray, needs: Needs) -> np.ndarray:
+    """mentors._weighted_coverage per row; terms added left to right (a cumulative sum)."""
+    if not len(values) or not needs.needs:
+        return np.zeros(len(values))
     total = sum(n.importance * n.gap for n in needs.needs)
-    covered = np.zeros(len(values))
     if total <= EPSILON:
-        for j in range(len(needs.needs)):
-            covered = covered + values[:, j]
-        count = float(len(needs.needs))
-        return covered / count if count else covered
-    for j, n in enumerate(needs.needs):
-        covered = covered + np.where(values[:, j] > 0, values[:, j] * n.importance * n.gap, 0.0)
-    return covered / total
+        covered: np.ndarray = np.cumsum(values, axis=1)[:, -1]
+        return covered / float(len(needs.needs))
+    importance = np.array([n.importance for n in needs.needs])
+    gap = np.array([n.gap for n in needs.needs])
+    terms = np.where(values > 0, values * importance * gap, 0.0)
+    weighted: np.ndarray = np.cumsum(terms, axis=1)[:, -1]
+    return weighted / total
 
 
 def _mode_fits(
@@ -308,9 +370,8 @@ def _mode_fits(
     fits = np.full((len(MODES), len(rows)), nan)
     one = np.where(delta > 0, np.where(delta <= 2, 1.0, 0.8), nan)
     fits[MODE_CODE[MentorMode.ONE_ON_ONE]] = np.where(known, one, UNKNOWN_SENIORITY_FIT)
-    ahead = np.zeros(len(rows))
-    for j in range(levels.shape[1]):
-        ahead = ahead + np.where(covered[:, j], np.maximum(0.0, levels[:, j] - required[j]), 0.0)
+    beyond = np.where(covered, np.maximum(0.0, levels - required), 0.0)
+    ahead = np.cumsum(beyond, axis=1)[:, -1] if beyond.size else np.zeros(len(rows))
     count = np.maximum(covered.sum(axis=1), 1)
     level_close = 1.0 - np.minimum(1.0, (ahead / count) / 5.0)
     peer = np.where(np.abs(delta) > 1, nan, 0.5 * (1.0 - 0.5 * np.abs(delta)) + 0.5 * level_close)
@@ -326,15 +387,21 @@ def _group_fits(
     rows: np.ndarray,
     values: np.ndarray,
     wanted: MentorMode | None,
-    group_fit: GroupFit,
+    group: GroupFit,
 ) -> np.ndarray:
     """Group fit where the offer lists the group mode (and no other mode is asked for)."""
     out = np.full(len(rows), np.nan)
     if wanted not in (None, MentorMode.GROUP):
         return out
     offers_group = (table.mode_at[rows] == MODE_CODE[MentorMode.GROUP]).any(axis=1)
-    for p in np.flatnonzero(offers_group):
-        out[p] = group_fit(int(rows[p]), np.flatnonzero(values[p] > 0).tolist())
+    if not offers_group.any():
+        return out
+    covered = values > 0
+    largest = np.where(covered, group.sizes()[None, :], 0).max(axis=1, initial=0)
+    full = offers_group & (largest - group.skipped >= table.seats[rows])
+    out[full] = 1.0
+    for p in np.flatnonzero(offers_group & ~full):
+        out[p] = group.fit(int(rows[p]), np.flatnonzero(covered[p]).tolist())
     return out
 
 

@@ -6,9 +6,10 @@ Filters (`Query.filters`): `mode` (one_on_one | peer | reverse | group), `other_
 (bool), `min_overlap_hours` (shared working hours, see `overlap_hours`), `topics` and
 `target_level` (see needs.py), `exclude` (offer ids).
 
-Candidate generation: the mentors index, queried with the needs' text and the mentee's profile,
-over-fetched (`overfetch` x k, at least `min_candidates`), joined with every offer whose mentor
-holds a needed skill or a narrower one. Then every candidate is scored exactly:
+Candidate generation: the mentors index, queried with the needs' embedding (the mean of the
+needed skills' vectors, needs.needs_vector) plus the mentee's profile, over-fetched (`overfetch`
+x k, at least `min_candidates`), joined with every offer whose mentor holds a needed skill or a
+narrower one. Then every candidate is scored exactly:
 
 - coverage: per need, 1 when the mentor's level (partial credit as in gaps.py, capped at the
   needed level) reaches the needed level, 0.3 x the share of the gap the mentor is ahead of the
@@ -32,11 +33,16 @@ is used):
   who have an open gap (against their current role) on a skill this mentor covers.
 
 An unknown seniority (0) passes one_on_one and peer with fit 0.5, and never passes reverse.
+
+Speed: candidates are scored with arrays (mentor_table.py: one CreditTable of the mentors'
+levels, cached offer x skill cosines for the search, the company-wide group demand computed at
+once by demand.py); `vectorised=False` scores them one by one, the reference the arrays are
+tested against. `warm()` builds the tables before the first query.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +69,7 @@ from skillgraph.recommend.needs import (
     Need,
     Needs,
     check_filters,
+    indexed_vectors,
     needs_for,
     needs_vector,
     string_list,
@@ -163,6 +170,13 @@ class MentorRecommender(Recommender):
             self._analyzer = analyzer_for(self.ctx)
         return self._analyzer
 
+    def warm(self) -> None:
+        """Build now what the first queries would build: the offer table, its score columns
+        and the company-wide group demand (seconds at 100,000 employees)."""
+        if self.vectorised:
+            self.table.warm()
+            self._group_demand(self.ctx)
+
     @property
     def table(self) -> arrays.OfferTable:
         """The offers as arrays, built on first use."""
@@ -178,7 +192,7 @@ class MentorRecommender(Recommender):
                 ctx.load_of,
                 ctx.indexes,
                 ctx.encoder.dim,
-                lambda skill_id: _vector_or_none(ctx, "skills", skill_id),
+                lambda: indexed_vectors(ctx, "skills"),
             )
         return self._table
 
@@ -239,7 +253,13 @@ class MentorRecommender(Recommender):
             mentee_offset=mentee.utc_offset if mentee else None,
             weights=self.weights,
             workday_hours=self.workday_hours,
-            group_fit=lambda row, covered: self._group_fit_of(ctx, row, needs, covered),
+            group=arrays.GroupFit(
+                fit=lambda row, covered: self._group_fit_of(ctx, row, needs, covered),
+                sizes=lambda: np.array(
+                    [len(self._group_demand(ctx).get(n.skill_id, ())) for n in needs.needs]
+                ),
+                skipped=2 if mentee is not None else 1,
+            ),
         )
         return [
             self._recommendation_of(ctx, scored, p, needs)
@@ -247,23 +267,28 @@ class MentorRecommender(Recommender):
         ]
 
     def _best_per_mentor(self, scored: arrays.ScoredOffers, k: int) -> list[int]:
-        """Positions of the k best offers, one per mentor, by (-rounded score, offer id)."""
-        table = self.table
-        ranked = sorted(
-            (
-                (-round(float(score), 6), table.sources[row].offer.id, p)
-                for p, (row, score) in enumerate(zip(scored.rows, scored.score, strict=True))
-            ),
-        )
+        """Positions of the k best offers, one per mentor, by (-rounded score, offer id).
+
+        Walks the offers by raw score: rounding keeps the order, so offers with the same
+        rounded score come together and only those are put in id order."""
+        sources = self.table.sources
+        order = np.argsort(-scored.score, kind="stable").tolist()
+        scores = scored.score.tolist()
+        rows = scored.rows.tolist()
         chosen: list[int] = []
         mentors: set[str] = set()
-        for _, _, p in ranked:
-            mentor = table.sources[int(scored.rows[p])].mentor.id
-            if mentor not in mentors:
-                mentors.add(mentor)
-                chosen.append(p)
-                if len(chosen) == k:
-                    break
+        i = 0
+        while i < len(order) and len(chosen) < k:
+            rounded = round(scores[order[i]], 6)
+            j = i + 1
+            while j < len(order) and round(scores[order[j]], 6) == rounded:
+                j += 1
+            for p in sorted(order[i:j], key=lambda p: sources[rows[p]].offer.id):
+                mentor = sources[rows[p]].mentor.id
+                if mentor not in mentors and len(chosen) < k:
+                    mentors.add(mentor)
+                    chosen.append(p)
+            i = j
         return chosen
 
     def _recommendation_of(
@@ -448,14 +473,8 @@ class MentorRecommender(Recommender):
     ) -> float:
         demand = self._group_demand(ctx)
         skip = {cand.mentor.id, *([needs.employee.id] if needs.employee else [])}
-        seats = max(1, cand.offer.max_group_size - 1)
         groups = [demand.get(c.need.skill_id, set()) for c in covered]
-        if any(len(g) - len(skip) >= seats for g in groups):
-            return 1.0  # one skill alone fills the group
-        others: set[str] = set()
-        for group in groups:
-            others |= group - skip
-        return min(1.0, len(others) / seats)
+        return group_fill(groups, skip, max(1, cand.offer.max_group_size - 1))
 
     def _group_demand(self, ctx: EngineContext) -> dict[str, set[str]]:
         """skill id -> active employees with an open gap on it against their current role."""
@@ -536,6 +555,16 @@ class MentorRecommender(Recommender):
             explanation=explanation(reasons, signals, text, report=needs.report, reached=reached),
             payload=payload,
         )
+
+
+def group_fill(groups: Sequence[Set[str]], skip: Set[str], seats: int) -> float:
+    """min(1, |union of groups minus skip| / seats): how full a group these needs make."""
+    if any(len(g) - len(skip) >= seats for g in groups):
+        return 1.0  # one skill alone fills the group, whoever is skipped
+    others: set[str] = set()
+    for group in groups:
+        others |= group - skip
+    return min(1.0, len(others) / seats)
 
 
 def may_mentor(mentor: Employee, mentee: Employee) -> bool:

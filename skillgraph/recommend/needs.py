@@ -116,23 +116,31 @@ def needs_vector(ctx: EngineContext, needs: Needs, text: str) -> np.ndarray:
     """The query embedding of the needs, without running the model at query time: the
     normalised mean of the needed skills' vectors in the "skills" index. When a needed skill
     has no vector there (skill groups are not indexed), the embedding of `text` instead."""
-    index = ctx.indexes.get("skills")
-    if index is not None and needs.needs:
-        # keyed by id; the value holds the index, so the id is not reused while it is kept
-        _, rows, matrix = ctx.graph.derived(
-            ("skill vectors", id(index)), lambda: _vectors_of(index)
-        )
-        found = [rows[n.skill_id] for n in needs.needs if n.skill_id in rows]
-        if len(found) == len(needs.needs):
-            mean = matrix[found].astype(np.float64).mean(axis=0)
+    found = indexed_vectors(ctx, "skills")
+    if found is not None and needs.needs:
+        rows, matrix = found
+        positions = [rows[n.skill_id] for n in needs.needs if n.skill_id in rows]
+        if len(positions) == len(needs.needs):
+            mean = matrix[positions].astype(np.float64).mean(axis=0)
             norm = float(np.linalg.norm(mean))
             if norm > 0:
                 return (mean / norm).astype(np.float32)
     return np.asarray(ctx.encoder.encode([text])[0], dtype=np.float32)
 
 
+def indexed_vectors(ctx: EngineContext, name: str) -> tuple[dict[str, int], np.ndarray] | None:
+    """(id -> row, matrix) of every vector in the context's `name` index, read once per graph
+    and index; None when the context has no such index."""
+    index = ctx.indexes.get(name)
+    if index is None:
+        return None
+    # keyed by id; the value holds the index, so the id is not reused while it is kept
+    _, rows, matrix = ctx.graph.derived(("vectors", id(index)), lambda: _vectors_of(index))
+    return rows, matrix
+
+
 def _vectors_of(index: VectorIndex) -> tuple[VectorIndex, dict[str, int], np.ndarray]:
-    """The index, id -> row, and its vectors as one matrix (read once per graph and index)."""
+    """The index, id -> row, and its vectors as one matrix."""
     ids, matrix = index.export()
     return index, {id_: row for row, id_ in enumerate(ids)}, matrix
 

@@ -23,7 +23,7 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +67,17 @@ class CachedEncoder:
         if new:
             self._encode_new(list(new), list(new.values()), progress=progress)
         return self._gather(keys)
+
+    def forget(self, texts: Iterable[str]) -> int:
+        """Drop the vectors of these texts (erasure of a person) and rewrite the shards without
+        them; returns how many were cached."""
+        gone = {hashlib.sha256(t.encode("utf-8")).digest() for t in texts} & self._lookup.keys()
+        if not gone:
+            return 0
+        for key in gone:
+            del self._lookup[key]
+        self._merge()
+        return len(gone)
 
     def _encode_new(self, keys: list[bytes], texts: list[str], *, progress: bool) -> None:
         """Encode in chunks of SHARD_TEXTS, saving a shard after each: an interrupted long job

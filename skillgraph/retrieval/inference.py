@@ -59,7 +59,7 @@ class InferenceWeights:
     text: float = 0.2
     roles: float = 0.75
     graph: float = 0.05
-    top_roles: int = 10
+    top_roles: int = 20
     role_temperature: float = 0.1
     candidates: int = 200
 

@@ -189,9 +189,9 @@ def test_import_path_must_stay_inside_the_import_folder(api: Api) -> None:
 
 @pytest.mark.postgres
 def test_restart_on_postgres(make_api: Callable[..., Api], tmp_path: Path) -> None:
-    url = os.environ.get("SKILLGRAPH_TEST_POSTGRES_URL")
+    url = os.environ.get("TEST_POSTGRES_URL")
     if not url:
-        pytest.skip("SKILLGRAPH_TEST_POSTGRES_URL is not set")
+        pytest.skip("TEST_POSTGRES_URL is not set")
     engine = create_engine(url)
     store_tables.metadata.drop_all(engine)
     engine.dispose()

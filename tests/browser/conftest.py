@@ -2,7 +2,7 @@
 
 One service per session: the sample company built with the real embedding model into a
 temporary data directory, served by the real app (uvicorn in a thread). Chromium is Debian's
-(`apt install chromium`) or the one SKILLGRAPH_TEST_CHROMIUM names; Playwright's own browser
+(`apt install chromium`) or the one TEST_CHROMIUM names; Playwright's own browser
 downloads are never used. Every page records console errors, page errors, failed requests and
 error responses; a test fails on any it did not provoke on purpose (`watch.expect(...)`).
 """
@@ -54,7 +54,7 @@ FAILED_LOAD = re.compile(r"Failed to load resource: the server responded with a 
 
 
 def chromium_executable() -> str | None:
-    configured = os.environ.get("SKILLGRAPH_TEST_CHROMIUM")
+    configured = os.environ.get("TEST_CHROMIUM")
     if configured:
         return configured if Path(configured).exists() else None
     return shutil.which("chromium") or shutil.which("chromium-browser")
@@ -114,7 +114,7 @@ def _wait_ready(url: str) -> None:
 def chromium_path() -> str:
     path = chromium_executable()
     if path is None:
-        pytest.skip("chromium not found (apt install chromium, or set SKILLGRAPH_TEST_CHROMIUM)")
+        pytest.skip("chromium not found (apt install chromium, or set TEST_CHROMIUM)")
     return path
 
 

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 from engine.engine_answers import answer_snapshot, index_ids
@@ -13,6 +15,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
+from skillgraph import engine as engine_module
 from skillgraph.config import Settings
 from skillgraph.data.schema import (
     Employee,
@@ -29,6 +32,7 @@ from skillgraph.data.schema import (
 )
 from skillgraph.engine import Engine
 from skillgraph.errors import DatasetError, NotFoundError
+from skillgraph.retrieval.cache import CachedEncoder
 from skillgraph.retrieval.encoder import HashingEncoder
 
 SKILL_SETS = [("python", "ml"), ("dataviz",)]
@@ -304,3 +308,25 @@ def _changes(op: str, final: Records) -> Records:
     if op == "leave":
         return Records(employees={"e2": replace(ben, active=False)})
     return Records(items={"c6": NEW_ITEM})
+
+
+def test_erasure_leaves_no_vector_in_the_embedding_cache(
+    tiny_records: Records, settings: Settings, tmp_path: Path
+) -> None:
+    cache_dir = tmp_path / "cache"
+    engine = Engine.build(
+        tiny_records, settings, encoder=CachedEncoder(HashingEncoder(), cache_dir)
+    )
+    person = engine.records.employees["e3"]
+    mine = [t for i, t in engine_module._employee_texts(engine.graph) if i == person.id]
+    mine += [t for i, t in engine_module._mentor_texts(engine.graph) if i == "m2"]
+    keys = {hashlib.sha256(t.encode("utf-8")).digest() for t in mine}
+    assert len(keys) == 2
+    assert keys <= set(CachedEncoder(HashingEncoder(), cache_dir)._lookup)
+
+    engine.without_employee("e3")
+
+    reopened = CachedEncoder(HashingEncoder(), cache_dir)
+    assert not keys & set(reopened._lookup)
+    others = len(reopened)
+    assert others > 0  # everyone else is still cached

@@ -1,4 +1,4 @@
-"""A store per test: SQLite in a temp dir always; PostgreSQL when SKILLGRAPH_TEST_POSTGRES_URL
+"""A store per test: SQLite in a temp dir always; PostgreSQL when TEST_POSTGRES_URL
 is set."""
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from skillgraph.data.schema import (
 from skillgraph.store import Store
 from skillgraph.store import tables as store_tables
 
-POSTGRES_URL = os.environ.get("SKILLGRAPH_TEST_POSTGRES_URL")
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 
 
 def reset_postgres(url: str) -> None:
@@ -50,7 +50,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
     if not POSTGRES_URL:
-        pytest.skip("SKILLGRAPH_TEST_POSTGRES_URL is not set")
+        pytest.skip("TEST_POSTGRES_URL is not set")
     reset_postgres(POSTGRES_URL)
     return POSTGRES_URL
 
