@@ -46,7 +46,6 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from skillgraph.errors import NotFoundError, ValidationError
 from skillgraph.graph.path_search import EdgeList
@@ -316,6 +315,9 @@ def role_document(role: Role) -> str:
 
 def _tfidf(roles: Sequence[Role]) -> sp.csr_matrix:
     docs = [role_document(r) for r in roles]
+    # Imported here: sklearn costs seconds at import, and a loaded engine never needs it.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32)
     try:
         return vectorizer.fit_transform(docs).tocsr()
