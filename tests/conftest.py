@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,12 @@ def _postgres_url_per_worker() -> None:
 
 
 _postgres_url_per_worker()
+
+# The tiny ESCO / O*NET fixtures live in a Python module; loader tests read them as files.
+sys.path.insert(0, str(Path(__file__).parent))
+from public_format_fixtures import materialize  # noqa: E402
+
+materialize(Path(__file__).parent / "fixtures")
 
 
 def _shared_data_dir() -> Path:
