@@ -14,8 +14,9 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 import skillgraph
-from api.auth import check_secret
+from api.auth import TokenCache, check_secret
 from api.errors import PROBLEM_JSON, install_error_handlers
+from api.fastpath import FastReads
 from api.limits import BodyLimitMiddleware
 from api.routes import (
     content,
@@ -31,19 +32,21 @@ from api.routes import (
     ui,
 )
 from api.runtime import EngineFactory, Runtime
+from api.threads import limit_threads
 from skillgraph.config import ENV_PREFIX, Settings
 from skillgraph.errors import ValidationError
 from skillgraph.store import Store
 
+# routes are matched in order: the hot reads first (no two routers' paths overlap)
 ROUTERS = (
     operations,
+    recommendations,
     skills,
     roles,
     employees,
     mentors,
     content,
     feedback,
-    recommendations,
     plans,
     matching,
     ui,
@@ -57,8 +60,15 @@ approval), `ld_admin` (everything), `service` (reads recommendations). Every err
 `application/problem+json`. Lists take `offset` and `limit` and return `total`."""
 
 
-def create_app(settings: Settings, *, engine_factory: EngineFactory | None = None) -> FastAPI:
-    """The service for `settings`; refuses the development secret outside development."""
+def create_app(
+    settings: Settings,
+    *,
+    engine_factory: EngineFactory | None = None,
+    fast_reads: bool = True,
+) -> FastAPI:
+    """The service for `settings`; refuses the development secret outside development.
+
+    `fast_reads=False` turns off api/fastpath.py (every request through FastAPI's routes)."""
     check_secret(settings)
     factory = engine_factory or EngineFactory()
 
@@ -72,6 +82,8 @@ def create_app(settings: Settings, *, engine_factory: EngineFactory | None = Non
             finally:
                 app.state.lifespans -= 1
             return
+        # before the engine loads faiss and torch: they start their pools at this size
+        limit_threads(settings.retrieval.threads)
         store = Store.open(settings)
         runtime = Runtime(settings, store, factory)
         app.state.runtime = runtime
@@ -90,11 +102,13 @@ def create_app(settings: Settings, *, engine_factory: EngineFactory | None = Non
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.tokens = TokenCache(settings)
     install_error_handlers(app)
     for module in ROUTERS:
         app.include_router(module.build(settings))
     app.include_router(operations.build_admin(settings))
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.api.max_body_bytes)
+    app.add_middleware(FastReads, settings=settings, enabled=fast_reads)  # outermost
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -6,6 +6,10 @@ service), `iat`, `exp`, `iss`. Tokens are minted by `skillgraph token` (mint_tok
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -90,6 +94,11 @@ def mint_token(
 
 def decode_token(settings: Settings, token: str) -> Principal:
     """The caller of a valid token; AuthenticationError naming what is wrong otherwise."""
+    return _verified(settings, token)[0]
+
+
+def _verified(settings: Settings, token: str) -> tuple[Principal, float]:
+    """The caller and the expiry (epoch seconds) of a valid token."""
     try:
         claims = jwt.decode(
             token,
@@ -111,4 +120,32 @@ def decode_token(settings: Settings, token: str) -> Principal:
     subject = claims["sub"]
     if not isinstance(subject, str) or not subject:
         raise AuthenticationError("invalid token: empty subject")
-    return Principal(subject, role)
+    return Principal(subject, role), float(claims["exp"])
+
+
+class TokenCache:
+    """Tokens already verified, so a client that repeats its token skips the HMAC and the
+    claim checks; expiry is still checked on every use. Bounded (the oldest verified go
+    first); only valid tokens are kept. One per app: its secret is fixed for its lifetime."""
+
+    def __init__(self, settings: Settings, max_entries: int = 4096) -> None:
+        self.settings = settings
+        self.max_entries = max_entries
+        self._entries: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.clock: Callable[[], float] = time.time
+
+    def principal(self, token: str) -> Principal:
+        """Like `decode_token`, from the cache when the token was verified before."""
+        hit = self._entries.get(token)
+        if hit is not None:
+            principal, expires = hit
+            if self.clock() < expires:
+                return principal
+            raise AuthenticationError("token expired")  # it leaves with the oldest
+        principal, expires = _verified(self.settings, token)
+        with self._lock:
+            self._entries[token] = (principal, expires)
+            if len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return principal

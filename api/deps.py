@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.access import require_admin
-from api.auth import AuthenticationError, Principal, decode_token
+from api.auth import AuthenticationError, Principal, TokenCache
 from api.runtime import EngineState, Runtime
 from skillgraph.config import Settings
 from skillgraph.store import Store
@@ -50,10 +50,15 @@ async def get_store(runtime: RuntimeDep) -> Store:
 StoreDep = Annotated[Store, Depends(get_store)]
 
 
-async def get_state(runtime: RuntimeDep) -> EngineState:
+async def state_of(runtime: Runtime) -> EngineState:
+    """The engine state to answer with; at most every SYNC_INTERVAL_S it checks the store."""
     if runtime.sync_due():  # the store may have moved on: check it off the event loop
         return await run_in_threadpool(runtime.current)
     return runtime.current_state()
+
+
+async def get_state(request: Request) -> EngineState:
+    return await state_of(request.app.state.runtime)  # no sub-dependency: each one costs
 
 
 StateDep = Annotated[EngineState, Depends(get_state)]
@@ -70,14 +75,15 @@ else:  # FastAPI resolves annotations at runtime; the engine module loads lazily
 
 
 async def current_user(
-    settings: SettingsDep,
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     if credentials is None:
         raise AuthenticationError("missing bearer token")
     if credentials.scheme.lower() != "bearer":
         raise AuthenticationError("use the Bearer scheme")
-    return decode_token(settings, credentials.credentials)
+    tokens: TokenCache = request.app.state.tokens
+    return tokens.principal(credentials.credentials)
 
 
 CurrentUser = Annotated[Principal, Depends(current_user)]

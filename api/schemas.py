@@ -674,6 +674,51 @@ class CareerPathList(PublicModel):
     )
 
 
+class EmployeeRecommendationsPublic(PublicModel):
+    """A person's full recommendation: each part as its single endpoint returns it."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {
+                "employee_id": "e042",
+                "target_role": "ml-engineer",
+                "gaps": {
+                    "employee_id": "e042",
+                    "role_id": "ml-engineer",
+                    "role_title": "ML engineer",
+                    "readiness": 64.0,
+                    "flags": [],
+                    "rows": [],
+                },
+                "mentors": {
+                    "query": {"employee_id": "e042", "target_role_id": "ml-engineer", "k": 10},
+                    "items": [],
+                },
+                "content": {
+                    "query": {"employee_id": "e042", "target_role_id": "ml-engineer", "k": 10},
+                    "items": [],
+                },
+                "paths": {
+                    "query": {
+                        "employee_id": "e042",
+                        "target_role_id": "ml-engineer",
+                        "k": 5,
+                        "max_hops": 3,
+                    },
+                    "items": [],
+                },
+            }
+        },
+    )
+    employee_id: str
+    target_role: str | None = Field(description="the role asked for; null: the current role")
+    gaps: GapReportPublic
+    mentors: RecommendationList
+    content: RecommendationList
+    paths: CareerPathList
+
+
 # ---------------------------------------------------------------------- plans
 
 

@@ -7,14 +7,21 @@ Times are CPU time of this process (time.process_time), so a busy shared machine
 but does not distort the figures; wall-clock latency on an idle core is the same or lower.
 
     .venv/bin/python benchmarks/bench_index.py --sizes 10000,100000
-    nice -n 19 .venv/bin/python benchmarks/bench_index.py --sizes 1000000 > /tmp/bench_1m.md
+    nice -n 5 .venv/bin/python benchmarks/bench_index.py --sizes 1000000 --types flat,ivf \\
+        --nprobe-sweep 0.1,0.15,0.2,0.3
+    nice -n 5 .venv/bin/python benchmarks/bench_index.py --sizes 1000000 --types hnsw_sq8 \\
+        --ef-sweep 48,64,128,192
 
-Prints a markdown table (paste into BENCHMARKS.md, section "Vector index").
+`--nprobe-sweep` / `--ef-sweep` re-query each built IVF / HNSW index at other settings (one build,
+extra rows without build figures). Prints a markdown table (paste into BENCHMARKS.md, section
+"Vector index").
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import platform
 import time
 from pathlib import Path
@@ -54,20 +61,16 @@ def exact_top_k(x: np.ndarray, q: np.ndarray, k: int) -> np.ndarray:
     return rows
 
 
-def measure(
-    index_type: str,
-    x: np.ndarray,
-    q: np.ndarray,
-    truth: np.ndarray,
-    k: int,
-    options: dict[str, Any],
-) -> dict[str, float]:
+def build(index_type: str, x: np.ndarray, options: dict[str, Any]) -> tuple[FaissIndex, float]:
     ids = [str(i) for i in range(len(x))]
     started = time.process_time()
     index = FaissIndex(x.shape[1], index_type=index_type, **options)
     index.add(ids, x)
-    build = time.process_time() - started
-    size = faiss.serialize_index(index.faiss_index).nbytes / len(x)
+    return index, time.process_time() - started
+
+
+def query(index: FaissIndex, q: np.ndarray, truth: np.ndarray, k: int) -> dict[str, float]:
+    """Latency one query at a time and in batches, recall@k against `truth`."""
     single = []
     found = []
     for row in range(len(q)):
@@ -82,13 +85,43 @@ def measure(
         batched.append((time.process_time() - t0) / len(q[start : start + BATCH]))
     recall = np.mean([len(set(f) & set(t)) / k for f, t in zip(found, truth.tolist(), strict=True)])
     return {
-        "build_s": build,
-        "bytes_per_vector": size,
         "p50_ms": 1000 * float(np.median(single)),
         "p99_ms": 1000 * float(np.percentile(single, 99)),
         "batched_ms": 1000 * float(np.median(batched)),
         "recall": float(recall),
     }
+
+
+def sweep_settings(index: FaissIndex, args: argparse.Namespace) -> list[tuple[str, Any]]:
+    """(label, setter value) pairs to re-query an already built index with."""
+    if index.index_type == "ivf" and args.nprobe_sweep:
+        nlist = index.faiss_index.nlist
+        fractions = [float(f) for f in args.nprobe_sweep.split(",")]
+        return [(f"nprobe {max(1, math.ceil(nlist * f))}/{nlist} ({f:.0%})", f) for f in fractions]
+    if index.index_type in ("hnsw", "hnsw_sq8") and args.ef_sweep:
+        return [(f"efSearch {int(e)}", int(e)) for e in args.ef_sweep.split(",")]
+    return []
+
+
+def apply_setting(index: FaissIndex, value: Any) -> None:
+    if index.index_type == "ivf":
+        index.faiss_index.nprobe = max(1, math.ceil(index.faiss_index.nlist * value))
+    else:
+        index.ef_search = value
+
+
+def row(n: int, label: str, build_s: float | None, size: float | None, r: dict[str, float]) -> str:
+    cells = [
+        f"{n:,}",
+        label,
+        "" if build_s is None else f"{build_s:.1f}",
+        "" if size is None else f"{size:.0f}",
+        f"{r['p50_ms']:.2f}",
+        f"{r['p99_ms']:.2f}",
+        f"{r['batched_ms']:.3f}",
+        f"{r['recall']:.3f}",
+    ]
+    return "| " + " | ".join(cells) + " |"
 
 
 def main() -> None:
@@ -102,6 +135,14 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--ef-search", type=int, default=None, help="override HNSW efSearch")
     parser.add_argument("--nprobe-fraction", type=float, default=None, help="override IVF")
+    parser.add_argument(
+        "--nprobe-sweep",
+        default="",
+        help="IVF: also query the built index at these shares of lists probed, e.g. 0.12,0.25",
+    )
+    parser.add_argument(
+        "--ef-sweep", default="", help="HNSW: also query the built index at these efSearch values"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--vectors",
@@ -123,7 +164,8 @@ def main() -> None:
         else f"synthetic clustered vectors (spread {args.spread})"
     )
     print(
-        f"{source}; machine: {platform.machine()}, {args.threads} thread(s), "
+        f"{source}; machine: {platform.machine()}, {os.cpu_count()} cores, load average "
+        f"{os.getloadavg()[0]:.1f}, {args.threads} thread(s), "
         f"faiss {faiss.__version__}, dim {args.dim}, {args.queries} held-out queries, k={args.k}, "
         f"options {options or 'defaults'}\n"
     )
@@ -144,18 +186,14 @@ def main() -> None:
             del data
         truth = exact_top_k(x, q, args.k)
         for index_type in args.types.split(","):
-            r = measure(index_type, x, q, truth, args.k, options)
-            cells = [
-                f"{n:,}",
-                index_type,
-                f"{r['build_s']:.1f}",
-                f"{r['bytes_per_vector']:.0f}",
-                f"{r['p50_ms']:.2f}",
-                f"{r['p99_ms']:.2f}",
-                f"{r['batched_ms']:.3f}",
-                f"{r['recall']:.3f}",
-            ]
-            print("| " + " | ".join(cells) + " |", flush=True)
+            index, build_s = build(index_type, x, options)
+            size = faiss.serialize_index(index.faiss_index).nbytes / len(x)
+            print(row(n, index_type, build_s, size, query(index, q, truth, args.k)), flush=True)
+            for label, value in sweep_settings(index, args):
+                apply_setting(index, value)
+                print(row(n, f"{index_type}, {label}", None, None, query(index, q, truth, args.k)))
+            del index
+    print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from typing import Any
 
 from evaluation.groundtruth import Task, parse_task
 from evaluation.metrics import DEFAULT_METRICS, normalise_metrics
-from evaluation.protocols import PROTOCOLS
+from evaluation.protocols import PROTOCOLS, RELATED_ROLES_K
 from evaluation.systems import BASELINES
 from skillgraph.config import RecommendSettings, Settings
 from skillgraph.errors import ValidationError
@@ -128,6 +128,8 @@ class EvaluationConfig:
     next_role_sample: int | None = None  # None: every employee with a move
     skill_inference_sample: int = 50
     min_rating: int = 4
+    related_roles_sample: int | None = None  # None: every role with a related role
+    related_roles_k: int = RELATED_ROLES_K  # the related-roles protocol's own list length
     settings: Settings = field(default_factory=Settings)
     cache_dir: Path | None = None  # embeddings cached in cache_dir/embeddings between runs
     supply_demand: bool = True  # the mentor supply-and-demand section (companies with mentors)
@@ -148,8 +150,11 @@ class EvaluationConfig:
         names = [c.name for c in self.configurations]
         if not names or len(set(names)) != len(names):
             raise ValidationError("configurations need distinct names (and at least one)")
-        if not 1 <= self.k <= self.settings.recommend.max_k:
-            raise ValidationError(f"k must be within 1..{self.settings.recommend.max_k}")
+        for name, value in (("k", self.k), ("related_roles.k", self.related_roles_k)):
+            if not 1 <= value <= self.settings.recommend.max_k:
+                raise ValidationError(
+                    f"{name} must be within 1..{self.settings.recommend.max_k}, got {value}"
+                )
 
     @classmethod
     def from_toml(cls, path: Path, *, settings: Settings | None = None) -> EvaluationConfig:
@@ -188,6 +193,8 @@ class EvaluationConfig:
             "next_role_sample": _table(options, "next_role").get("sample") or None,
             "skill_inference_sample": _table(options, "skill_inference").get("sample", 50),
             "min_rating": _table(options, "mentor_feedback").get("min_rating", 4),
+            "related_roles_sample": _table(options, "related_roles").get("sample") or None,
+            "related_roles_k": _table(options, "related_roles").get("k", RELATED_ROLES_K),
             "settings": settings or Settings(),
         }
         for key in ("title", "k", "seed", "resamples", "confidence"):
@@ -275,6 +282,8 @@ class EvaluationConfig:
             "next_role_sample": self.next_role_sample,
             "skill_inference_sample": self.skill_inference_sample,
             "min_rating": self.min_rating,
+            "related_roles_sample": self.related_roles_sample,
+            "related_roles_k": self.related_roles_k,
             "supply_demand": self.supply_demand,
             "rounds": [str(r) for r in self.rounds],
         }

@@ -74,6 +74,14 @@ def normalise_metrics(names: Iterable[str]) -> list[str]:
     return out
 
 
+def metrics_at(names: Iterable[str], k: int) -> list[str]:
+    """The metrics with every cut-off set to `k` (a protocol with its own list length)."""
+    out = [
+        str(MetricName(m.base, k if m.k is not None else None)) for m in map(parse_metric, names)
+    ]
+    return normalise_metrics(out)
+
+
 def max_cutoff(metrics: Iterable[str], default: int = 10) -> int:
     """The deepest cut-off the metrics look at (`default` when none has one)."""
     cutoffs = [m.k for m in map(parse_metric, metrics) if m.k is not None]

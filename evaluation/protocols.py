@@ -19,6 +19,13 @@ whatever is being predicted held out), the queries, and the relevance judgements
 - mentor_feedback: accepted or useful mentor feedback rated `min_rating` or more is relevant
   (grade 1, grade 2 for the top rating); those feedback records are removed before the build.
   Mentors are compared as people: an offer id and the mentor's employee id count as the same.
+- related_roles: for every role with at least one related role, rank the other roles (the
+  engine's role recommendations from a role, every direction of move). Related: O*NET's own
+  Related Occupations when the dataset ships them (tiers graded 3/2/1), otherwise the
+  classification: the same ISCO-08 unit group for ESCO and companies' `group` (grade 1), the same
+  SOC detailed occupation (grade 2) or broad occupation (grade 1) for O*NET. When the truth comes
+  from the classification, every role's `family` and `group` are blanked in the build (the
+  transition graph's hierarchy signal reads them), so no system can read the answer off them.
 """
 
 from __future__ import annotations
@@ -26,11 +33,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
 
 from evaluation.groundtruth import GroundTruth, Resolved, Task, mentor_person, split_skill_query
+from skillgraph.data.onet import SOC_CODE
+from skillgraph.data.onet_related import TIER_GRADES, RelatedOccupations
 from skillgraph.data.schema import (
     Employee,
     FeedbackVerdict,
@@ -45,9 +55,11 @@ from skillgraph.data.schema import (
 from skillgraph.errors import ValidationError
 from skillgraph.retrieval.texts import employee_text, role_text
 
-PROTOCOLS = ("next_role", "skill_inference", "mentor_feedback", "groundtruth")
+PROTOCOLS = ("next_role", "skill_inference", "mentor_feedback", "related_roles", "groundtruth")
 ESSENTIAL_IMPORTANCE = 0.75
 TOP_RATING = 5
+RELATED_ROLES_K = 20
+SOC_DETAILED, SOC_BROAD = 7, 6  # leading characters of "15-1252.00": "15-1252", "15-125"
 ROLE_FEEDBACK = frozenset({TargetKind.ROLE, TargetKind.PATH, TargetKind.PLAN})
 POSITIVE = frozenset({FeedbackVerdict.ACCEPTED, FeedbackVerdict.USEFUL})
 T = TypeVar("T")
@@ -76,6 +88,7 @@ class Prepared:
     notes: list[str] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
     unknown: Resolved | None = None
+    k: int | None = None  # the protocol's own list length (None: the run's k)
 
     @property
     def applicable(self) -> bool:
@@ -256,6 +269,134 @@ def mentor_feedback(records: Records, *, min_rating: int = 4) -> Prepared:
         qrels=qrels,
         notes=["Grade 2 for the top rating, else 1; mentors compared as people."],
         skipped={k: v for k, v in skipped.items() if v},
+    )
+
+
+# -- related roles --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RelatedTruth:
+    """Related-role judgements, where they come from, and whether the classification is the
+    answer (then the build must not see it)."""
+
+    qrels: dict[str, dict[str, int]]
+    source: str
+    from_classification: bool
+    unknown: Resolved | None = None
+
+
+def classification_truth(records: Records) -> RelatedTruth:
+    """Roles of the same classification unit are related: O*NET roles by SOC code (same detailed
+    occupation grade 2, same broad occupation grade 1), other roles by `group` (grade 1)."""
+    by_key: dict[tuple[str, int], list[str]] = {}
+    for rid, role in sorted(records.roles.items()):
+        if role.source == "onet" and SOC_CODE.match(rid):
+            by_key.setdefault((rid[:SOC_DETAILED], 2), []).append(rid)
+            by_key.setdefault((rid[:SOC_BROAD], 1), []).append(rid)
+        elif role.group.strip():
+            by_key.setdefault((role.group.strip(), 1), []).append(rid)
+    qrels: dict[str, dict[str, int]] = {}
+    for (_, grade), members in by_key.items():
+        for rid in members:
+            for other in members:
+                if other != rid:
+                    mine = qrels.setdefault(rid, {})
+                    mine[other] = max(grade, mine.get(other, 0))
+    kinds = sorted({r.source for r in records.roles.values()})
+    return RelatedTruth(
+        qrels=qrels,
+        source=_classification_source(kinds),
+        from_classification=True,
+    )
+
+
+def _classification_source(sources: list[str]) -> str:
+    named = {
+        "esco": "same ISCO-08 unit group (4-digit iscoGroup) as the role: grade 1",
+        "onet": "same SOC detailed occupation as the role: grade 2; same SOC broad "
+        "occupation: grade 1",
+    }
+    parts = [named[s] for s in sources if s in named]
+    if any(s not in named for s in sources):
+        parts.append("same role group (`group`) as the role: grade 1")
+    return "; ".join(parts)
+
+
+def onet_related_truth(records: Records, related: RelatedOccupations) -> RelatedTruth:
+    """O*NET's Related Occupations as judgements; codes the records lack are reported."""
+    truth = GroundTruth(
+        task=Task.ROLE_RELATED_ROLES,
+        qrels=related.pairs,
+        source=Path(related.source).name,
+        pairs=related.count(),
+    )
+    resolved = truth.resolve(records)
+    grades = ", ".join(f"{tier} {grade}" for tier, grade in TIER_GRADES.items())
+    return RelatedTruth(
+        qrels=resolved.qrels,
+        source=f"O*NET Related Occupations ({truth.pairs} pairs; grades {grades})",
+        from_classification=False,
+        unknown=resolved,
+    )
+
+
+def related_roles(
+    records: Records,
+    truth: RelatedTruth | None = None,
+    *,
+    sample: int | None = None,
+    seed: int = 42,
+    k: int = RELATED_ROLES_K,
+) -> Prepared:
+    truth = truth if truth is not None else classification_truth(records)
+    judged = sorted(
+        rid
+        for rid, items in truth.qrels.items()
+        if rid in records.roles and any(g >= 1 for g in items.values())
+    )
+    chosen = _sample(judged, sample, seed)
+    roles = records.roles
+    if truth.from_classification:
+        roles = {rid: replace(r, family="", group="") for rid, r in roles.items()}
+    labels = _labels(records)
+    queries = [
+        EvalQuery(
+            id=rid,
+            role_id=rid,
+            text=role_text(records.roles[rid], labels),
+            groups=_role_groups(records.roles[rid]),
+        )
+        for rid in chosen
+    ]
+    notes = [
+        f"Relevant: {truth.source}.",
+        "The engine answers as `recommend roles --role ROLE` (its role recommender with a role "
+        "query), with the filter moves = up, lateral and down: related roles go both ways. "
+        "Baselines rank every other role.",
+    ]
+    if truth.from_classification:
+        notes.append(
+            "Every role's family and classification group are blank in the build (the "
+            "transition graph's hierarchy signal reads them): no system sees the answer."
+        )
+    if not records.employees:
+        notes.append("No role histories: the popularity baseline has no signal (it ranks by id).")
+    skipped = len(records.roles) - len(judged)
+    return Prepared(
+        name="related_roles",
+        task=Task.ROLE_RELATED_ROLES,
+        description=(
+            f"Rank the other roles for {len(chosen)} roles (of {len(judged)} with a related "
+            f"role) at k={k}."
+        ),
+        train=copy_records(records, roles=roles),
+        queries=queries,
+        qrels={rid: truth.qrels[rid] for rid in chosen},
+        notes=notes,
+        skipped={"roles without a related role": skipped} if skipped > 0 else {},
+        unknown=truth.unknown,
+        k=k,
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from evaluation.results import EvaluationResult, ProtocolResult, SystemResult
@@ -36,6 +37,7 @@ BEYOND_LABELS = {
     "capacity_unserved_share": "first choice full",
 }
 BEYOND_CHART = ("coverage", "diversity", "exposure_gini", "unmatched_rate")
+MAX_BAR_GROUPS = 10  # more groups than this: a dot per system and group instead of bars
 COLOURS = ("#1f5fa8", "#e07b28", "#3a9a4a", "#c23b3b", "#7d5ba6", "#8c6d31", "#d46aa8", "#6f6f6f")
 
 
@@ -67,26 +69,30 @@ def _write_atomic(path: Path, text: str) -> None:
 
 def print_summary(console: Console, result: EvaluationResult) -> None:
     """One table per protocol: mean [CI] per metric, beyond-accuracy, p vs the engine."""
-    console.print(f"[bold]{result.title}[/] - {result.dataset['description']}")
-    console.print(f"[dim]{result.gain_convention}[/]")
+    # names hold brackets ("engine[default]") that rich would read as markup: escape them
+    console.print(f"[bold]{_m(result.title)}[/] - {_m(result.dataset['description'])}")
+    console.print(f"[dim]{_m(result.gain_convention)}[/]")
     for protocol in result.protocols:
         if not protocol.applicable:
-            console.print(f"[yellow]{protocol.name}[/]: not applicable ({protocol.description})")
+            console.print(
+                f"[yellow]{_m(protocol.name)}[/]: not applicable ({_m(protocol.description)})"
+            )
             continue
         wide = console.width >= WIDE_TABLE_COLUMNS
         console.print(
             _protocol_table(protocol, result) if wide else _narrow_table(protocol, result)
         )
         for note in protocol.notes:
-            console.print(f"  [dim]- {note}[/]")
+            console.print(f"  [dim]- {_m(note)}[/]")
+        console.print(f"  [dim]- time: {_m(timing_line(protocol))}[/]")
         if protocol.unknown and protocol.unknown["unknown"]:
             for u in protocol.unknown["unknown"]:
-                examples = ", ".join(u["examples"])
+                examples = _m(", ".join(u["examples"]))
                 console.print(f"  [yellow]unknown {u['kind']}[/]: {u['count']} (e.g. {examples})")
     for line in headline_sentences(result):
-        console.print(f"[bold]>[/] {line}")
+        console.print(f"[bold]>[/] {_m(line)}")
     for line in result.attributions:
-        console.print(f"[dim]{line}[/]")
+        console.print(f"[dim]{_m(line)}[/]")
 
 
 def _protocol_table(protocol: ProtocolResult, result: EvaluationResult) -> Table:
@@ -95,7 +101,7 @@ def _protocol_table(protocol: ProtocolResult, result: EvaluationResult) -> Table
         title_justify="left",
     )
     table.add_column("system")
-    for metric in result.metrics:
+    for metric in metrics_of(protocol, result):
         table.add_column(metric, justify="right")
     for key in ("coverage", "diversity", "novelty"):
         table.add_column(BEYOND_LABELS[key], justify="right")
@@ -104,13 +110,13 @@ def _protocol_table(protocol: ProtocolResult, result: EvaluationResult) -> Table
     for system in protocol.systems:
         cells = [
             f"{i.mean:.3f} [{i.low:.3f}, {i.high:.3f}]"
-            for i in (system.metrics[m] for m in result.metrics)
+            for i in (system.metrics[m] for m in metrics_of(protocol, result))
         ]
         cells += [_number(system.beyond.get(key)) for key in ("coverage", "diversity", "novelty")]
         p = p_values.get(system.name)
         cells.append("" if p is None else _p_text(p))
         style = "bold" if system.kind == "engine" else None
-        table.add_row(system.name, *cells, style=style)
+        table.add_row(_m(system.name), *cells, style=style)
     return table
 
 
@@ -126,18 +132,49 @@ def _narrow_table(protocol: ProtocolResult, result: EvaluationResult) -> Table:
     table.add_column("")
     for system in protocol.systems:
         table.add_column(
-            system.name, justify="right", style="bold" if system.kind == "engine" else None
+            _m(system.name), justify="right", style="bold" if system.kind == "engine" else None
         )
-    for metric in result.metrics:
+    for metric in metrics_of(protocol, result):
         table.add_row(metric, *(f"{s.metrics[metric].mean:.3f}" for s in protocol.systems))
     for key in ("coverage", "diversity", "novelty"):
         table.add_row(BEYOND_LABELS[key], *(_number(s.beyond.get(key)) for s in protocol.systems))
+    table.add_row("ms/query", *(_ms(s) for s in protocol.systems))
     p_values = _p_vs_first_engine(protocol)
     table.add_row(
         f"p vs engine ({protocol.headline})",
         *("" if s.name not in p_values else _p_text(p_values[s.name]) for s in protocol.systems),
     )
     return table
+
+
+def _m(text: str) -> str:
+    return escape(str(text))
+
+
+def timing_line(protocol: ProtocolResult) -> str:
+    """Build and ranking time of each system, one line."""
+    parts = []
+    for s in protocol.systems:
+        t = s.timing
+        if not t:
+            continue
+        built = f"build {t['build_seconds']:.1f} s, " if "build_seconds" in t else ""
+        fit = f"fit {t['fit_seconds']:.1f} s, " if t.get("fit_seconds", 0.0) >= 0.05 else ""
+        parts.append(
+            f"{s.name} {built}{fit}{int(t.get('queries', 0))} queries in "
+            f"{t.get('seconds', 0.0):.1f} s ({t.get('ms_per_query', 0.0):.1f} ms/query)"
+        )
+    return "; ".join(parts) or "-"
+
+
+def metrics_of(protocol: ProtocolResult, result: EvaluationResult) -> list[str]:
+    """The protocol's metrics (a protocol may have its own cut-offs), else the run's."""
+    return protocol.metrics or result.metrics
+
+
+def _ms(system: SystemResult) -> str:
+    value = system.timing.get("ms_per_query")
+    return "-" if value is None else f"{value:.1f}"
 
 
 def _p_vs_first_engine(protocol: ProtocolResult) -> dict[str, float]:
@@ -204,6 +241,8 @@ def headline_sentences(result: EvaluationResult) -> list[str]:
             f"{protocol.name} ({protocol.queries} queries): {engine.name} {metric} "
             f"{interval.mean:.3f} [{interval.low:.3f}, {interval.high:.3f}]"
         )
+        if engine.timing.get("queries"):
+            line += f" ({_ms(engine)} ms/query)"
         if baselines:
             best = max(baselines, key=lambda b: (b.metrics[metric].mean, b.name))
             verdict = next(
@@ -267,7 +306,11 @@ def _overview(result: EvaluationResult) -> str:
 
 def _protocol_section(protocol: ProtocolResult, result: EvaluationResult) -> str:
     head = f"<h2>{_e(protocol.name)} <small>{_e(protocol.task)}</small></h2>"
-    intro = f"<p>{_e(protocol.description.rstrip('.'))}. Queries: {protocol.queries}.</p>"
+    k = protocol.k or result.k
+    intro = (
+        f"<p>{_e(protocol.description.rstrip('.'))}. Queries: {protocol.queries}; "
+        f"list length k = {k}.</p>"
+    )
     notes = _notes(protocol)
     if not protocol.applicable:
         warn = "<p class='warn'>Not applicable to this dataset.</p>"
@@ -279,7 +322,12 @@ def _protocol_section(protocol: ProtocolResult, result: EvaluationResult) -> str
         _unknown(protocol),
         "<h3>Ranking quality</h3>",
         _metrics_table(protocol, result),
-        _img(_metric_chart(protocol, result.metrics), f"{protocol.name}: metrics with CI"),
+        _img(
+            _metric_chart(protocol, metrics_of(protocol, result)),
+            f"{protocol.name}: metrics with CI",
+        ),
+        "<h3>Time</h3>",
+        _timing_table(protocol),
         "<h3>Engine vs baselines</h3>",
         _comparison_table(protocol),
         "<h3>Beyond accuracy</h3>",
@@ -318,14 +366,41 @@ def _unknown(protocol: ProtocolResult) -> str:
 
 def _metrics_table(protocol: ProtocolResult, result: EvaluationResult) -> str:
     rows = []
+    metrics = metrics_of(protocol, result)
     for s in protocol.systems:
         cells = [_system_label(s)]
-        for m in result.metrics:
+        for m in metrics:
             i = s.metrics[m]
             cells.append(f"{i.mean:.3f} <span class='ci'>[{i.low:.3f}, {i.high:.3f}]</span>")
         cells.append(f"{s.median_ms:.1f}")
         rows.append(cells)
-    return _table(["system", *result.metrics, "median ms"], rows, raw=True)
+    return _table(["system", *metrics, "median ms"], rows, raw=True)
+
+
+def _timing_table(protocol: ProtocolResult) -> str:
+    """Build (engines) or fit (baselines) apart from ranking every query."""
+    rows = []
+    for s in protocol.systems:
+        t = s.timing
+        prepared = t.get("build_seconds", 0.0) + t.get("fit_seconds", 0.0)
+        cells = [
+            f"{prepared:.2f}",
+            f"{int(t.get('queries', 0)):,}",
+            f"{t.get('seconds', 0.0):.2f}",
+            f"{t.get('cpu_seconds', 0.0):.2f}",
+            f"{t.get('ms_per_query', 0.0):.2f}",
+            f"{t.get('median_ms', 0.0):.2f}",
+            f"{t.get('p99_ms', 0.0):.2f}",
+        ]
+        rows.append([_system_label(s), *cells])
+    headers = ["system", "build / fit s", "queries", "ranking s", "ranking CPU s", "ms/query",
+               "median ms", "p99 ms"]  # fmt: skip
+    note = (
+        "<p class='small'>Build: Engine.build (embedding, indexes, inference, fitting); fit: what "
+        "a baseline prepares before its first query. Ranking: every query, wall clock, one "
+        "process.</p>"
+    )
+    return _table(headers, rows, raw=True) + note
 
 
 def _comparison_table(protocol: ProtocolResult) -> str:
@@ -520,6 +595,8 @@ def _exposure_chart(protocol: ProtocolResult) -> bytes | None:
 def _parity_chart(protocol: ProtocolResult, attribute: str) -> bytes:
     systems = [s for s in protocol.systems if attribute in s.parity]
     groups = sorted({g for s in systems for g in s.parity[attribute].groups})
+    if len(groups) > MAX_BAR_GROUPS:
+        return _parity_dots(protocol, attribute, systems, groups)
     fig = _figure(9, 3.6)
     ax = fig.add_subplot()
     series = [
@@ -534,6 +611,33 @@ def _parity_chart(protocol: ProtocolResult, attribute: str) -> bytes:
     ax.tick_params(axis="x", labelrotation=20, labelsize=8)
     ax.set_title(f"{protocol.headline} by {attribute}", fontsize=10)
     return _png(fig)
+
+
+def _parity_dots(
+    protocol: ProtocolResult, attribute: str, systems: Sequence[SystemResult], groups: list[str]
+) -> bytes:
+    """Many groups (an ontology's families): one row per group, a dot per system."""
+    sizes = {
+        g: max(s.parity[attribute].groups.get(g, (0.0, 0))[1] for s in systems) for g in groups
+    }
+    fig = _figure(9, 1.2 + 0.24 * len(groups))
+    ax = fig.add_subplot()
+    rows = np.arange(len(groups))[::-1]
+    for n, s in enumerate(systems):
+        values = [s.parity[attribute].groups.get(g, (np.nan, 0))[0] for g in groups]
+        ax.plot(values, rows, "o", markersize=4, color=COLOURS[n % len(COLOURS)], label=s.name)
+    labels = [f"{_short(g)} (n={sizes[g]})" for g in groups]
+    ax.set_yticks(rows, labels, fontsize=7)
+    ax.set_xlim(0, 1.0)
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(fontsize=8, ncols=min(6, len(systems)), loc="lower center",
+              bbox_to_anchor=(0.5, 1.0), frameon=False)  # fmt: skip
+    ax.set_title(f"{protocol.headline} by {attribute}", fontsize=10, pad=22)
+    return _png(fig)
+
+
+def _short(label: str, width: int = 42) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
 
 
 _CSS = """

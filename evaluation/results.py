@@ -23,6 +23,9 @@ class SystemResult:
     failure_examples: list[str] = field(default_factory=list)
     median_ms: float = 0.0  # median time to answer one query
     ranked: dict[str, list[str]] = field(default_factory=dict)  # query -> top-k answer
+    # queries, seconds, cpu_seconds, ms_per_query, median_ms, p99_ms of the ranking stage;
+    # fit_seconds (what the system prepared before the first query); engines: build_seconds
+    timing: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -40,6 +43,7 @@ class SystemResult:
             "failures": self.failures,
             "failure_examples": self.failure_examples,
             "median_ms": self.median_ms,
+            "timing": self.timing,
             "ranked": self.ranked,
         }
 
@@ -57,6 +61,8 @@ class ProtocolResult:
     systems: list[SystemResult] = field(default_factory=list)
     comparisons: list[Comparison] = field(default_factory=list)
     applicable: bool = True
+    metrics: list[str] = field(default_factory=list)  # this protocol's (empty: the run's)
+    k: int = 0  # this protocol's list length (0: the run's)
 
     def system(self, name: str) -> SystemResult:
         for s in self.systems:
@@ -72,6 +78,8 @@ class ProtocolResult:
             "applicable": self.applicable,
             "queries": self.queries,
             "headline": self.headline,
+            "metrics": self.metrics,
+            "k": self.k,
             "notes": self.notes,
             "skipped": self.skipped,
             "unknown": self.unknown,

@@ -38,13 +38,17 @@ from evaluation.config import (
     GroundTruthSpec,
 )
 from evaluation.groundtruth import Task, load_groundtruth
-from evaluation.metrics import GAIN_CONVENTION, evaluate, max_cutoff
+from evaluation.metrics import GAIN_CONVENTION, evaluate, max_cutoff, metrics_at
 from evaluation.protocols import (
     Prepared,
+    RelatedTruth,
+    classification_truth,
     copy_records,
     groundtruth,
     mentor_feedback,
     next_role,
+    onet_related_truth,
+    related_roles,
     skill_inference,
 )
 from evaluation.report import print_summary, write_outputs
@@ -67,6 +71,7 @@ from evaluation.systems import (
     vector_lookup,
 )
 from skillgraph.config import RetrievalSettings
+from skillgraph.data.onet_related import has_related_occupations, read_related_occupations
 from skillgraph.data.schema import Records
 from skillgraph.errors import SkillgraphError
 from skillgraph.retrieval.encoder import Encoder, load_encoder
@@ -160,7 +165,12 @@ def load_dataset(spec: DatasetSpec, *, progress: ProgressFn | None = None) -> Re
 
 def prepare(config: EvaluationConfig, records: Records) -> list[Prepared]:
     """The protocols to run: those asked for, or every one that applies, plus each ground truth."""
-    wanted = config.protocols or ("next_role", "skill_inference", "mentor_feedback")
+    wanted = config.protocols or (
+        "next_role",
+        "skill_inference",
+        "mentor_feedback",
+        "related_roles",
+    )
     out: list[Prepared] = []
     for name in wanted:
         if name == "next_role":
@@ -171,12 +181,31 @@ def prepare(config: EvaluationConfig, records: Records) -> list[Prepared]:
             )
         elif name == "mentor_feedback":
             out.append(mentor_feedback(records, min_rating=config.min_rating))
+        elif name == "related_roles":
+            out.append(
+                related_roles(
+                    records,
+                    related_truth(config, records),
+                    sample=config.related_roles_sample,
+                    seed=config.seed,
+                    k=config.related_roles_k,
+                )
+            )
     if "groundtruth" in wanted and not config.ground_truth:
         raise SkillgraphError("the groundtruth protocol needs a ground-truth file")
     out.extend(
         groundtruth(records, load_groundtruth(spec.path, spec.task)) for spec in config.ground_truth
     )
     return out
+
+
+def related_truth(config: EvaluationConfig, records: Records) -> RelatedTruth:
+    """O*NET's Related Occupations when an O*NET dataset folder has them, else the
+    classification (same ISCO unit group, SOC occupation or role group)."""
+    spec = config.dataset
+    if spec.kind == "onet" and spec.path is not None and has_related_occupations(spec.path):
+        return onet_related_truth(records, read_related_occupations(spec.path))
+    return classification_truth(records)
 
 
 # -- one protocol ---------------------------------------------------------------------------------
@@ -190,6 +219,7 @@ class _Answers:
     ranked: dict[str, list[str]] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     millis: list[float] = field(default_factory=list)
+    timing: dict[str, float] = field(default_factory=dict)  # build / fit and ranking, seconds
 
 
 def _run_protocol(
@@ -199,29 +229,46 @@ def _run_protocol(
     tmp: Path,
     report: ProgressFn,
 ) -> ProtocolResult:
+    scope = _Scope.of(prepared, config)
     result = ProtocolResult(
         name=prepared.name,
         task=prepared.task.value,
         description=prepared.description,
         queries=len(prepared.queries),
-        headline=config.metrics[0],
+        headline=scope.metrics[0],
         notes=list(prepared.notes),
         skipped=dict(prepared.skipped),
         unknown=prepared.unknown.to_dict() if prepared.unknown else None,
         applicable=prepared.applicable,
+        metrics=list(scope.metrics),
+        k=scope.k,
     )
     if not prepared.applicable:
         result.notes.append("Not applicable to this dataset: no query could be formed.")
         return result
-    depth = max(max_cutoff(config.metrics), config.k)
+    depth = max(max_cutoff(scope.metrics), scope.k)
     answers = _engine_answers(prepared, config, pool, tmp, depth, report)
     reference = answers[0].engine
     for name in config.baselines:
         system = make_baseline(name, reference, seed=config.seed)
         answers.append(_ask(system, None, reference, prepared, depth, report))
-    result.systems = [_score(a, prepared, config) for a in answers]
-    result.comparisons = _comparisons(result.systems, config)
+    result.systems = [_score(a, prepared, config, scope) for a in answers]
+    result.comparisons = _comparisons(result.systems, config, scope.metrics)
     return result
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """The metrics and list length of one protocol: the run's, or the protocol's own k."""
+
+    metrics: tuple[str, ...]
+    k: int
+
+    @classmethod
+    def of(cls, prepared: Prepared, config: EvaluationConfig) -> _Scope:
+        if prepared.k is None:
+            return cls(tuple(config.metrics), config.k)
+        return cls(tuple(metrics_at(config.metrics, prepared.k)), prepared.k)
 
 
 def _engine_answers(
@@ -239,16 +286,37 @@ def _engine_answers(
     for number, cfg in enumerate(config.configurations):
         settings = cfg.settings(config.settings, tmp / f"{prepared.name}-{number}")
         report(f"{prepared.name}: build engine {cfg.name}", 0, 1)
+        encoder = pool.get(settings.retrieval)
+        clock = _Clock()
         engine = Engine.build(
             copy_records(prepared.train),  # a build may tag items in place
             settings,
-            encoder=pool.get(settings.retrieval),
+            encoder=encoder,
             progress=_prefixed(report, f"{prepared.name} [{cfg.name}]: "),
         )
+        built = clock.lap()
         report(f"{prepared.name}: build engine {cfg.name}", 1, 1)
         name = f"engine[{cfg.name}]" if several else "engine"
-        answers.append(_ask(EngineSystem(engine, name), cfg.name, engine, prepared, depth, report))
+        answered = _ask(EngineSystem(engine, name), cfg.name, engine, prepared, depth, report)
+        answered.timing.update(
+            {"build_seconds": round(built[0], 3), "build_cpu_seconds": round(built[1], 3)}
+        )
+        answers.append(answered)
     return answers
+
+
+class _Clock:
+    """Wall and CPU seconds (this process) since the last lap."""
+
+    def __init__(self) -> None:
+        self.wall = time.perf_counter()
+        self.cpu = time.process_time()
+
+    def lap(self) -> tuple[float, float]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        out = (wall - self.wall, cpu - self.cpu)
+        self.wall, self.cpu = wall, cpu
+        return out
 
 
 def _prefixed(report: ProgressFn, prefix: str) -> ProgressFn:
@@ -269,6 +337,9 @@ def _ask(
     out = _Answers(system, configuration, engine)
     stage = f"{prepared.name}: {system.name}"
     total = len(prepared.queries)
+    clock = _Clock()
+    system.prepare(prepared.task)
+    fitted = clock.lap()
     for done, query in enumerate(prepared.queries, start=1):
         started = time.perf_counter()
         try:
@@ -279,11 +350,33 @@ def _ask(
         out.millis.append((time.perf_counter() - started) * 1000.0)
         if done % 25 == 0 or done == total:
             report(stage, done, total)
+    ranked = clock.lap()
+    out.timing = {
+        "fit_seconds": round(fitted[0], 3),
+        "fit_cpu_seconds": round(fitted[1], 3),
+        **ranking_timing(out.millis, ranked),
+    }
     return out
 
 
-def _score(answers: _Answers, prepared: Prepared, config: EvaluationConfig) -> SystemResult:
-    per_query = evaluate(prepared.qrels, answers.ranked, config.metrics)
+def ranking_timing(millis: Sequence[float], clock: tuple[float, float]) -> dict[str, float]:
+    """Queries, seconds (wall and CPU) and ms per query of a ranking stage."""
+    values = np.asarray(millis, dtype=np.float64)
+    count = int(values.size)
+    return {
+        "queries": count,
+        "seconds": round(clock[0], 3),
+        "cpu_seconds": round(clock[1], 3),
+        "ms_per_query": round(clock[0] * 1000.0 / count, 3) if count else 0.0,
+        "median_ms": round(float(np.median(values)), 3) if count else 0.0,
+        "p99_ms": round(float(np.quantile(values, 0.99)), 3) if count else 0.0,
+    }
+
+
+def _score(
+    answers: _Answers, prepared: Prepared, config: EvaluationConfig, scope: _Scope
+) -> SystemResult:
+    per_query = evaluate(prepared.qrels, answers.ranked, scope.metrics)
     intervals = {
         metric: bootstrap_ci(
             [scores[q] for q in sorted(scores)],
@@ -295,7 +388,7 @@ def _score(answers: _Answers, prepared: Prepared, config: EvaluationConfig) -> S
     }
     records = answers.engine.records
     task = prepared.task
-    k = config.k
+    k = scope.k
     items = catalog(records, task)
     counts = interaction_counts(prepared.train, task)
     beyond: dict[str, float | None] = {
@@ -310,7 +403,7 @@ def _score(answers: _Answers, prepared: Prepared, config: EvaluationConfig) -> S
         capacity = capacity_utilisation(answers.ranked, mentor_capacities(records))
         beyond.update({f"capacity_{name}": v for name, v in capacity.to_dict().items()})
         shown = exposure(answers.ranked, k, items)
-    headline = per_query[config.metrics[0]]
+    headline = per_query[scope.metrics[0]]
     parity = {}
     for attribute in config.group_by:
         groups = {q.id: q.groups[attribute] for q in prepared.queries if attribute in q.groups}
@@ -329,10 +422,13 @@ def _score(answers: _Answers, prepared: Prepared, config: EvaluationConfig) -> S
         failure_examples=answers.failures[:MAX_FAILURE_EXAMPLES],
         median_ms=statistics.median(answers.millis) if answers.millis else 0.0,
         ranked={q: answer[:k] for q, answer in sorted(answers.ranked.items())},
+        timing=dict(answers.timing),
     )
 
 
-def _comparisons(systems: Sequence[SystemResult], config: EvaluationConfig) -> list[Comparison]:
+def _comparisons(
+    systems: Sequence[SystemResult], config: EvaluationConfig, metrics: Sequence[str]
+) -> list[Comparison]:
     """Each engine vs each baseline, and each further engine configuration vs the first."""
     engines = [s for s in systems if s.kind == "engine"]
     baselines = [s for s in systems if s.kind == "baseline"]
@@ -340,7 +436,7 @@ def _comparisons(systems: Sequence[SystemResult], config: EvaluationConfig) -> l
     for engine in engines:
         others = [*baselines, *([engines[0]] if engine is not engines[0] else [])]
         for other in others:
-            for metric in config.metrics:
+            for metric in metrics:
                 out.append(
                     compare(
                         engine.name,
@@ -412,15 +508,16 @@ class _EncoderPool:
     def __init__(self, config: EvaluationConfig, fixed: Encoder | None) -> None:
         self._fixed = MemoEncoder(fixed) if fixed is not None else None
         self._cache_dir = config.cache_dir
-        self._by_model: dict[str, MemoEncoder] = {}
+        self._loaded: dict[tuple[str, str], MemoEncoder] = {}
 
     def get(self, settings: RetrievalSettings) -> Encoder:
         if self._fixed is not None:
             return self._fixed
-        if settings.model not in self._by_model:
+        key = (settings.model, settings.backend)  # configurations may compare backends
+        if key not in self._loaded:
             cache = self._cache_dir / "embeddings" if self._cache_dir else None
-            self._by_model[settings.model] = MemoEncoder(load_encoder(settings, cache))
-        return self._by_model[settings.model]
+            self._loaded[key] = MemoEncoder(load_encoder(settings, cache))
+        return self._loaded[key]
 
 
 def _versions() -> dict[str, str]:

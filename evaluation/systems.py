@@ -16,6 +16,17 @@ Baselines (one name each, all tasks):
 TF-IDF reads the same text recipes as the embedding model (skillgraph.retrieval.texts), with
 English stop words removed, word 1-2 grams and sublinear tf; it keeps the product's hard rules
 (not the current role; no mentor who is oneself, one's manager or report, or has no free place).
+
+Roles related to a role (role_related_roles with a role query) are ranked by the same signals
+computed once for all roles (a recommend.baselines recommender would build an explanation for
+every candidate, ~2 s a query on ESCO): random a seeded shuffle; popularity moves into the role
+plus 0.99 x the share of employees holding its skills; embedding the cosine of the role vectors;
+graph the readiness (gaps.py, with partial credit) of someone fully in the role for each role,
+from one matrix (recommend.credit.CreditTable). The engine is asked with every move (up, lateral,
+down): related roles go both ways.
+
+`prepare(task)` builds what a system needs for a task (fitting, indexes), so the runner can time
+it apart from the ranking itself.
 """
 
 from __future__ import annotations
@@ -23,7 +34,7 @@ from __future__ import annotations
 import itertools
 import zlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -48,6 +59,8 @@ from skillgraph.recommend.baselines import (
     PopularityRecommender,
     RandomRecommender,
 )
+from skillgraph.recommend.credit import CreditTable
+from skillgraph.recommend.gaps import EPSILON, analyzer_for, merged_profile, role_levels
 from skillgraph.recommend.mentors import may_mentor
 from skillgraph.retrieval import texts
 
@@ -69,20 +82,35 @@ INDEX_OF_TASK = {
     Task.ROLE_SKILLS: "skills",
 }
 POSITIVE = (FeedbackVerdict.ACCEPTED, FeedbackVerdict.USEFUL)
+ALL_MOVES = ("up", "lateral", "down")
+HOLDER_SHARE = 0.99  # popularity tie-break weight, as recommend.baselines.PopularityRecommender
 SkillRanker = Callable[[EvalQuery, int], list[str]]
+RoleRanker = Callable[[EvalQuery, int], list[str]]
 
 
 class System(Protocol):
     name: str
     kind: str  # "engine" or "baseline"
 
+    def prepare(self, task: Task) -> None: ...
+
     def rank(self, task: Task, query: EvalQuery, k: int) -> list[str]: ...
 
 
-def engine_query(query: EvalQuery, k: int) -> Query:
+def engine_query(query: EvalQuery, k: int, task: Task | None = None) -> Query:
+    """The engine's query; related roles from a role are asked for in every direction."""
+    related = task is Task.ROLE_RELATED_ROLES and query.employee_id is None
     return Query(
-        employee_id=query.employee_id, role_id=query.role_id, skill_ids=query.skill_ids, k=k
+        employee_id=query.employee_id,
+        role_id=query.role_id,
+        skill_ids=query.skill_ids,
+        k=k,
+        filters={"moves": list(ALL_MOVES)} if related else {},
     )
+
+
+def is_role_to_role(task: Task, query: EvalQuery) -> bool:
+    return task is Task.ROLE_RELATED_ROLES and query.employee_id is None and bool(query.role_id)
 
 
 def as_people(records: Records, ids: list[str]) -> list[str]:
@@ -100,12 +128,15 @@ class EngineSystem:
         self.engine = engine
         self.name = name
 
+    def prepare(self, task: Task) -> None:
+        """Nothing: Engine.build fitted every recommender."""
+
     def rank(self, task: Task, query: EvalQuery, k: int) -> list[str]:
         engine = self.engine
         k = min(k, engine.settings.recommend.max_k)
         if task is Task.ROLE_SKILLS:
             return [skill for skill, _ in engine.infer_skills(query.text, k=k)]
-        asked = engine_query(query, k)
+        asked = engine_query(query, k, task)
         if task is Task.SKILLS_ITEMS:
             return [r.item_id for r in engine.content(asked)]
         if task is Task.EMPLOYEE_MENTORS:
@@ -123,24 +154,40 @@ class RecommenderBaseline:
         name: str,
         engine: Engine,
         make: Callable[[str], Recommender],
-        skills: SkillRanker,
+        skills: _Lazy,
+        roles: _Lazy,
     ) -> None:
         self.name = name
         self.engine = engine
         self._make = make
         self._skills = skills
+        self._roles = roles
         self._fitted: dict[str, Recommender] = {}
+
+    def prepare(self, task: Task) -> None:
+        if task is Task.ROLE_SKILLS:
+            self._skills.build()
+            return
+        if task is Task.ROLE_RELATED_ROLES:
+            self._roles.build()
+        self._recommender(task)
 
     def rank(self, task: Task, query: EvalQuery, k: int) -> list[str]:
         k = min(k, self.engine.settings.recommend.max_k)
         if task is Task.ROLE_SKILLS:
             return self._skills(query, k)
+        if is_role_to_role(task, query):
+            return self._roles(query, k)
+        target = TARGET_OF_TASK[task]
+        recs = self._recommender(task).recommend(engine_query(query, k))
+        ids = [r.item_id for r in recs]
+        return as_people(self.engine.records, ids) if target == "mentors" else ids
+
+    def _recommender(self, task: Task) -> Recommender:
         target = TARGET_OF_TASK[task]
         if target not in self._fitted:
             self._fitted[target] = self._make(target).fit(self.engine.ctx)
-        recs = self._fitted[target].recommend(engine_query(query, k))
-        ids = [r.item_id for r in recs]
-        return as_people(self.engine.records, ids) if target == "mentors" else ids
+        return self._fitted[target]
 
 
 class TfidfSystem:
@@ -153,12 +200,18 @@ class TfidfSystem:
         self.engine = engine
         self._fitted: dict[str, _TfidfIndex] = {}
 
+    def prepare(self, task: Task) -> None:
+        self._index(task)
+
     def rank(self, task: Task, query: EvalQuery, k: int) -> list[str]:
+        allowed = _allowed(self.engine.records, task, query)
+        return self._index(task).search(query.text, k, allowed)
+
+    def _index(self, task: Task) -> _TfidfIndex:
         target = INDEX_OF_TASK[task]
         if target not in self._fitted:
             self._fitted[target] = _TfidfIndex(candidate_texts(self.engine.records, task))
-        allowed = _allowed(self.engine.records, task, query)
-        return self._fitted[target].search(query.text, k, allowed)
+        return self._fitted[target]
 
 
 @dataclass
@@ -291,29 +344,161 @@ def make_baseline(name: str, engine: Engine, *, seed: int) -> System:
     """A baseline by name, over the engine's records, encoder and indexes."""
     if name == "tfidf":
         return TfidfSystem(engine)
-    factories: dict[str, tuple[Callable[[str], Recommender], Callable[[], SkillRanker]]] = {
-        "random": (lambda t: RandomRecommender(t, seed=seed), lambda: random_skills(engine, seed)),
-        "popularity": (PopularityRecommender, lambda: popular_skills(engine)),
-        "embedding": (EmbeddingOnlyRecommender, lambda: embedded_skills(engine)),
-        "graph": (GraphOnlyRecommender, lambda: family_skills(engine)),
+    factories: dict[
+        str,
+        tuple[Callable[[str], Recommender], Callable[[], SkillRanker], Callable[[], RoleRanker]],
+    ] = {
+        "random": (
+            lambda t: RandomRecommender(t, seed=seed),
+            lambda: random_skills(engine, seed),
+            lambda: random_roles(engine, seed),
+        ),
+        "popularity": (
+            PopularityRecommender,
+            lambda: popular_skills(engine),
+            lambda: popular_roles(engine),
+        ),
+        "embedding": (
+            EmbeddingOnlyRecommender,
+            lambda: embedded_skills(engine),
+            lambda: embedded_roles(engine),
+        ),
+        "graph": (
+            GraphOnlyRecommender,
+            lambda: family_skills(engine),
+            lambda: readiness_roles(engine),
+        ),
     }
     if name not in factories:
         raise ValidationError(f"unknown baseline {name!r}; expected one of {', '.join(BASELINES)}")
-    make, skills_of = factories[name]
-    return RecommenderBaseline(name, engine, make, _Lazy(skills_of))
+    make, skills_of, roles_of = factories[name]
+    return RecommenderBaseline(name, engine, make, _Lazy(skills_of), _Lazy(roles_of))
 
 
 class _Lazy:
-    """Builds a skill ranker on first use (some read every skill of a large ontology)."""
+    """Builds a ranker on first use (some read every skill or role of a large ontology)."""
 
     def __init__(self, factory: Callable[[], SkillRanker]) -> None:
         self._factory = factory
         self._ranker: SkillRanker | None = None
 
-    def __call__(self, query: EvalQuery, k: int) -> list[str]:
+    def build(self) -> SkillRanker:
         if self._ranker is None:
             self._ranker = self._factory()
-        return self._ranker(query, k)
+        return self._ranker
+
+    def __call__(self, query: EvalQuery, k: int) -> list[str]:
+        return self.build()(query, k)
+
+
+# -- role rankers for related roles ---------------------------------------------------------------
+
+
+def _others(ordered: Iterable[str], query: EvalQuery, k: int) -> list[str]:
+    """The first k of `ordered` that are not the query's role."""
+    return list(itertools.islice((r for r in ordered if r != query.role_id), k))
+
+
+def random_roles(engine: Engine, seed: int) -> RoleRanker:
+    pool = sorted(engine.records.roles)
+
+    def rank(query: EvalQuery, k: int) -> list[str]:
+        rng = np.random.default_rng([seed, zlib.crc32(query.id.encode("utf-8"))])
+        return _others((pool[i] for i in rng.permutation(len(pool))), query, k)
+
+    return rank
+
+
+def popular_roles(engine: Engine) -> RoleRanker:
+    """Moves into the role, then the share of employees holding its skills (one order)."""
+    records = engine.records
+    moves_in = interaction_counts(records, Task.ROLE_RELATED_ROLES)
+    holders: Counter[str] = Counter()
+    for emp in records.employees.values():
+        holders.update({s.skill_id for s in emp.skills if s.level > 0})
+    people = max(1, len(records.employees))
+
+    def score(role: Role) -> float:
+        skills = {r.skill_id for r in role.requirements}
+        share = sum(holders[s] for s in skills) / people / len(skills) if skills else 0.0
+        return moves_in.get(role.id, 0.0) + HOLDER_SHARE * share
+
+    scores = {rid: score(role) for rid, role in records.roles.items()}
+    ordered = sorted(scores, key=lambda r: (-scores[r], r))
+    return lambda query, k: _others(ordered, query, k)
+
+
+def _ranked_row(ids: Sequence[str], scores: np.ndarray, query: EvalQuery, k: int) -> list[str]:
+    """Ids by score, best first (ties by id; `ids` sorted), the query's role left out."""
+    order = np.lexsort((np.arange(len(ids)), -scores))
+    return _others((ids[i] for i in order if np.isfinite(scores[i])), query, k)
+
+
+def embedded_roles(engine: Engine) -> RoleRanker:
+    """Cosine of the role vectors (the engine's "roles" index): EmbeddingOnlyRecommender's
+    order for a role query."""
+    ids, vectors = engine.ctx.index("roles").export()
+    pairs = sorted(zip(ids, range(len(ids)), strict=True))
+    ordered = [i for i, _ in pairs]
+    matrix = _unit(np.asarray(vectors, dtype=np.float32)[[j for _, j in pairs]])
+    row = {rid: n for n, rid in enumerate(ordered)}
+
+    def rank(query: EvalQuery, k: int) -> list[str]:
+        n = row.get(query.role_id or "")
+        if n is None:
+            return []
+        return _ranked_row(ordered, matrix @ matrix[n], query, k)
+
+    return rank
+
+
+def readiness_roles(engine: Engine) -> RoleRanker:
+    """Readiness of someone fully in the query's role for every role: GraphOnlyRecommender's
+    order for a role query, from one matrix."""
+    ids, matrix = readiness_matrix(engine)
+    row = {rid: n for n, rid in enumerate(ids)}
+
+    def rank(query: EvalQuery, k: int) -> list[str]:
+        n = row.get(query.role_id or "")
+        return [] if n is None else _ranked_row(ids, matrix[n], query, k)
+
+    return rank
+
+
+def readiness_matrix(engine: Engine) -> tuple[list[str], np.ndarray]:
+    """(sorted role ids, R) with R[i, j] the readiness (0-100, as gaps.py) of someone holding
+    role i's profile for role j."""
+    graph = engine.ctx.graph
+    ids = sorted(engine.records.roles)
+    table = CreditTable(analyzer_for(engine.ctx), [role_levels(graph, r) for r in ids])
+    rows = np.arange(len(ids))
+    out = np.full((len(ids), len(ids)), 100.0, dtype=np.float32)
+    for j, target in enumerate(ids):
+        profile = [r for r in merged_profile(graph, target) if r.skill_id in table.column]
+        if profile:
+            out[:, j] = _readiness_column(table, profile, rows)
+    return ids, out
+
+
+def _readiness_column(
+    table: CreditTable, profile: Sequence[SkillRequirement], rows: np.ndarray
+) -> np.ndarray:
+    required = np.array([r.level for r in profile], dtype=np.float64)
+    levels = table.levels([r.skill_id for r in profile], required, rows)
+    met = np.where(
+        required > EPSILON,
+        np.minimum(np.maximum(levels, 0.0), required) / np.where(required > EPSILON, required, 1.0),
+        1.0,
+    )
+    weights = np.array([max(r.importance, 0.0) for r in profile], dtype=np.float64)
+    if weights.sum() <= EPSILON:
+        weights = np.ones_like(weights)
+    return np.clip(100.0 * (met @ weights) / weights.sum(), 0.0, 100.0)
+
+
+def _unit(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
 
 
 # -- what the beyond-accuracy metrics need --------------------------------------------------------

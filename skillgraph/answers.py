@@ -16,6 +16,7 @@ gaps, mentors, content, roles, paths, plan. What each kind accepts:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import multiprocessing
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -57,10 +58,24 @@ class Subject:
 
 def to_jsonable(value: Any) -> Any:
     """Dataclasses, enums, dates, mappings and sequences as plain JSON values."""
+    # the plain types first, by exact type: a batch converts hundreds of values per answer
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is float:
+        return round(value, 4)
+    if kind is dict:
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [to_jsonable(v) for v in value]
+    return _general_jsonable(value)
+
+
+def _general_jsonable(value: Any) -> Any:
     if hasattr(value, "to_dict") and callable(value.to_dict):
         return to_jsonable(value.to_dict())
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {name: to_jsonable(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime | date):
@@ -72,6 +87,11 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, float):
         return round(value, 4)
     return value
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def _skill_list(text: str) -> tuple[str, ...]:

@@ -20,6 +20,8 @@ class RetrievalSettings:
     """Embedding model and vector indexes."""
 
     model: str = DEFAULT_MODEL  # any sentence-transformers model name or local path
+    backend: str = "torch"  # torch | onnx | onnx-int8 (onnx*: "onnx" extra; models/README.md)
+    export_dir: str = ""  # ONNX exports; "" = <folder of the embedding cache>/models
     batch_size: int = 32
     threads: int = 1  # one thread per worker; scale with processes
     flat_max: int = 50_000  # collections up to this size use an exact flat index

@@ -24,6 +24,7 @@ import copy
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -42,9 +43,10 @@ from skillgraph.data.schema import (
     TargetKind,
 )
 from skillgraph.data.validate import check_references
-from skillgraph.errors import NotFoundError, SkillgraphError
+from skillgraph.errors import NotFoundError, SkillgraphError, SnapshotError
 from skillgraph.graph.ontology import SkillGraph
-from skillgraph.graph.transitions import TransitionGraph, observed_moves
+from skillgraph.graph.snapshot import SNAPSHOT_VERSION
+from skillgraph.graph.transitions import TRANSITIONS_FORMAT, TransitionGraph, observed_moves
 from skillgraph.recommend.base import EngineContext, Explanation, Query, Recommendation
 from skillgraph.recommend.content import ContentRecommender
 from skillgraph.recommend.explain import reason_of
@@ -57,6 +59,7 @@ from skillgraph.retrieval import texts
 from skillgraph.retrieval.encoder import Encoder, load_encoder
 from skillgraph.retrieval.index import VectorIndex, build_index
 from skillgraph.retrieval.inference import SkillInferrer
+from skillgraph.retrieval.manifest import FORMAT_VERSION as INDEX_FORMAT
 
 ProgressFn = Callable[[str, int, int], None]
 TextRecipe = Callable[[SkillGraph], list[tuple[str, str]]]
@@ -67,6 +70,34 @@ INFERRED_PROFILE_SKILLS = 15  # requirements an inferred (or completed) profile 
 PROGRESS_EVERY = 50
 SKILL_LIST_LEVEL = 3.0  # a bare skill list names skills held at "intermediate"
 MAX_EXPLAINED_GAPS = 5
+# What a saved engine is made of, with the format this code reads and writes each in. A saved
+# engine's manifest records them; one saved with other formats is refused with a SnapshotError
+# that says to run `skillgraph build`, instead of being unpickled into objects this code no
+# longer matches. A format is bumped where its artefact is defined.
+ARTEFACT_FORMATS: Mapping[str, int] = MappingProxyType(
+    {"graph": SNAPSHOT_VERSION, "transitions": TRANSITIONS_FORMAT, "indexes": INDEX_FORMAT}
+)
+
+
+def artefact_format_problem(found: object) -> str | None:
+    """What in a manifest's record of artefact formats differs from ARTEFACT_FORMATS (None:
+    nothing). Artefacts this code does not know are ignored."""
+    if not isinstance(found, Mapping):
+        return "it records no artefact formats (saved before they were recorded)"
+    for name, expected in ARTEFACT_FORMATS.items():
+        if found.get(name) != expected:
+            return f"its {name} format is {found.get(name)}, this version reads {expected}"
+    return None
+
+
+def check_artefact_formats(found: object, where: str) -> None:
+    """SnapshotError, telling to run `skillgraph build`, unless the formats match this code."""
+    problem = artefact_format_problem(found)
+    if problem is not None:
+        raise SnapshotError(
+            f"the engine in {where} was saved by another version of skillgraph ({problem}): "
+            "run `skillgraph build`"
+        )
 
 
 def _quiet(stage: str, done: int, total: int) -> None:

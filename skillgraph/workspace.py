@@ -34,14 +34,21 @@ import numpy as np
 
 from skillgraph.config import Settings
 from skillgraph.data.schema import Records
-from skillgraph.engine import Derived, Engine, ProgressFn
+from skillgraph.engine import (
+    ARTEFACT_FORMATS,
+    Derived,
+    Engine,
+    ProgressFn,
+    artefact_format_problem,
+    check_artefact_formats,
+)
 from skillgraph.errors import IndexMismatchError, SnapshotError
 from skillgraph.graph.ontology import EdgeKind, SkillGraph
 from skillgraph.graph.snapshot import load_snapshot, save_snapshot
 from skillgraph.graph.transitions import TransitionGraph
 from skillgraph.recommend.base import EngineContext
 from skillgraph.retrieval.cache import CachedEncoder
-from skillgraph.retrieval.encoder import Encoder, load_encoder
+from skillgraph.retrieval.encoder import Encoder, load_encoder, vector_space
 from skillgraph.retrieval.index import load_index, save_index
 from skillgraph.retrieval.inference import SkillInferrer
 
@@ -117,7 +124,7 @@ def _cache_first_encoder(settings: Settings) -> Encoder:
         manifest = read_engine_manifest(settings)
     except SnapshotError:
         manifest = None
-    if not manifest or manifest.get("model") != settings.retrieval.model:
+    if not manifest or manifest.get("model") != vector_space(settings.retrieval):
         return configured_encoder(settings)
     model_id, dim = str(manifest["model_id"]), int(manifest["dim"])
     lazy = LazyEncoder(lambda: load_encoder(settings.retrieval), model_id, dim)
@@ -209,8 +216,9 @@ def engine_ready(settings: Settings) -> bool:
         manifest
         and source.exists()
         and manifest.get("format") == ENGINE_FORMAT
+        and artefact_format_problem(manifest.get("artefacts")) is None
         and manifest.get("records_sha256") == _file_digest(source)
-        and manifest.get("model") == settings.retrieval.model
+        and manifest.get("model") == vector_space(settings.retrieval)
     )
 
 
@@ -295,7 +303,8 @@ def _manifest(engine: Engine, settings: Settings) -> dict[str, Any]:
     counts = engine.counts()
     return {
         "format": ENGINE_FORMAT,
-        "model": settings.retrieval.model,
+        "artefacts": dict(ARTEFACT_FORMATS),
+        "model": vector_space(settings.retrieval),
         "model_id": engine.encoder.model_id,
         "dim": engine.encoder.dim,
         "revision": engine.revision,
@@ -337,10 +346,11 @@ def load_engine(settings: Settings, *, encoder: Encoder | None = None) -> Engine
         raise SnapshotError(f"no engine built in {settings.data_dir}")
     if manifest.get("format") != ENGINE_FORMAT:
         raise SnapshotError(f"the engine in {folder} has another format: run `skillgraph build`")
-    if manifest.get("model") != settings.retrieval.model:
+    check_artefact_formats(manifest.get("artefacts"), str(folder))
+    if manifest.get("model") != vector_space(settings.retrieval):
         raise IndexMismatchError(
             f"the engine in {folder} was built with model {manifest.get('model')!r}, the "
-            f"settings name {settings.retrieval.model!r}: run `skillgraph build`"
+            f"settings name {vector_space(settings.retrieval)!r}: run `skillgraph build`"
         )
     if encoder is None:
         model_id, dim = str(manifest["model_id"]), int(manifest["dim"])
@@ -370,6 +380,8 @@ def _load_transitions(path: Path) -> TransitionGraph:
             transitions = pickle.load(handle)  # our own file, written by save_engine
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
         raise SnapshotError(f"cannot read the career graph {path}: {exc}") from None
+    except SnapshotError as exc:  # saved in another format (TransitionGraph.__setstate__)
+        raise SnapshotError(f"{path}: {exc}") from None
     if not isinstance(transitions, TransitionGraph):
         raise SnapshotError(f"{path} does not hold a career graph")
     return transitions

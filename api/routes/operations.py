@@ -11,9 +11,11 @@ from pydantic import ConfigDict, Field
 
 from api import schemas as s
 from api.deps import AdminUser, RuntimeDep, SettingsDep
+from api.encoding import JsonBytes
 from api.errors import problem
 from api.routes.common import READ_ERRORS, WRITE_ERRORS, problems
 from api.runtime import Runtime
+from api.threads import thread_pools
 from skillgraph.config import Settings
 from skillgraph.data.company import load_company
 from skillgraph.data.schema import Records
@@ -110,10 +112,12 @@ def build(settings: Settings) -> APIRouter:
     """Liveness and readiness (no token)."""
     router = APIRouter(tags=["operations"])
 
+    healthy = s.HealthPublic().model_dump_json().encode()
+
     @router.get("/health", response_model=s.HealthPublic)
-    async def health() -> s.HealthPublic:
+    async def health() -> Any:
         """The process is up (no dependencies checked)."""
-        return s.HealthPublic()
+        return JsonBytes(healthy)
 
     @router.get("/ready", response_model=s.ReadyPublic, responses=problems(503))
     def ready(runtime: RuntimeDep) -> Any:
@@ -146,6 +150,7 @@ def build_admin(settings: Settings) -> APIRouter:
 
     @router.get("/v1/admin/status", response_model=dict[str, Any], responses=READ_ERRORS)
     def admin_status(user: AdminUser, runtime: RuntimeDep) -> dict[str, Any]:
+        """The engine's phase and revision, the store's, the last reindex, thread pools."""
         st = runtime.status()
         return {
             "phase": st.phase,
@@ -155,6 +160,8 @@ def build_admin(settings: Settings) -> APIRouter:
             "reindexing": st.reindexing,
             "last_reindex": st.last_reindex,
             "store_counts": runtime.store.counts(),
+            # the native pools of the thread that answered (api/threads.py)
+            "threads": {"limit": settings.retrieval.threads, "pools": thread_pools()},
         }
 
     @router.post(

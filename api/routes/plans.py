@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
@@ -16,6 +17,20 @@ from skillgraph.recommend.plans import DevelopmentPlan
 from skillgraph.store import Store, WorkflowDoc
 
 CheckpointId = Annotated[str, Path(min_length=1, max_length=200)]
+
+
+class CheckpointAction(StrEnum):
+    approve = "approve"
+    return_ = "return"
+    resubmit = "resubmit"
+
+
+_Step = Callable[[DevelopmentPlan, str, str, str], Any]
+_STEPS: dict[CheckpointAction, _Step] = {
+    CheckpointAction.approve: DevelopmentPlan.approve,
+    CheckpointAction.return_: DevelopmentPlan.return_,
+    CheckpointAction.resubmit: DevelopmentPlan.resubmit,
+}
 
 
 def plan_public(doc: WorkflowDoc) -> s.PlanPublic:
@@ -96,60 +111,23 @@ def build(settings: Settings) -> APIRouter:
         return plan_public(visible_plan(user, state, store, plan_id))
 
     @router.post(
-        "/plans/{plan_id}/checkpoints/{checkpoint_id}/approve",
+        "/plans/{plan_id}/checkpoints/{checkpoint_id}/{action}",
         response_model=s.PlanPublic,
         responses=WRITE_ERRORS,
     )
-    def approve_checkpoint(
+    def decide_checkpoint(
         user: CurrentUser,
         state: StateDep,
         store: StoreDep,
         plan_id: str,
         checkpoint_id: CheckpointId,
+        action: CheckpointAction,
         body: s.CheckpointDecision,
     ) -> s.PlanPublic:
-        """pending -> approved, by the employee's manager only."""
+        """approve (pending -> approved) and return (pending -> returned, saying what to redo)
+        by the employee's manager only; resubmit (returned -> pending) by the plan's employee."""
         visible_plan(user, state, store, plan_id)
-        return _decide(
-            store, plan_id, lambda p: p.approve(checkpoint_id, user.subject, body.comment)
-        )
-
-    @router.post(
-        "/plans/{plan_id}/checkpoints/{checkpoint_id}/return",
-        response_model=s.PlanPublic,
-        responses=WRITE_ERRORS,
-    )
-    def return_checkpoint(
-        user: CurrentUser,
-        state: StateDep,
-        store: StoreDep,
-        plan_id: str,
-        checkpoint_id: CheckpointId,
-        body: s.CheckpointDecision,
-    ) -> s.PlanPublic:
-        """pending -> returned with a comment saying what to redo, by the manager only."""
-        visible_plan(user, state, store, plan_id)
-        return _decide(
-            store, plan_id, lambda p: p.return_(checkpoint_id, user.subject, body.comment)
-        )
-
-    @router.post(
-        "/plans/{plan_id}/checkpoints/{checkpoint_id}/resubmit",
-        response_model=s.PlanPublic,
-        responses=WRITE_ERRORS,
-    )
-    def resubmit_checkpoint(
-        user: CurrentUser,
-        state: StateDep,
-        store: StoreDep,
-        plan_id: str,
-        checkpoint_id: CheckpointId,
-        body: s.CheckpointDecision,
-    ) -> s.PlanPublic:
-        """returned -> pending, by the plan's employee."""
-        visible_plan(user, state, store, plan_id)
-        return _decide(
-            store, plan_id, lambda p: p.resubmit(checkpoint_id, user.subject, body.comment)
-        )
+        step = _STEPS[action]
+        return _decide(store, plan_id, lambda p: step(p, checkpoint_id, user.subject, body.comment))
 
     return router

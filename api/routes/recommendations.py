@@ -1,13 +1,22 @@
-"""Recommendations, each explained: gaps, mentors, content, next roles, career paths."""
+"""Recommendations, each explained: gaps, mentors, content, next roles, career paths, and
+all of a person's at once (`/employees/{id}/recommendations`).
+
+The person-centred reads (gaps, mentors, content, next roles, the full answer) run on the
+event loop: the engine answers from memory in a few milliseconds, not much more than a hop
+to the thread pool and back costs under load. They return JSON bytes encoded once
+(api/encoding.py); `response_model` documents them. Their plain successful GETs are usually
+answered by api/fastpath.py before reaching here.
+"""
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api import convert
+from api import convert, reads
 from api import schemas as s
 from api.access import require_recommendations
 from api.deps import CurrentUser, StateDep
+from api.encoding import JsonBytes
 from api.routes.common import READ_ERRORS
 from skillgraph.config import Settings
 from skillgraph.data.schema import MentorMode, Modality
@@ -15,11 +24,8 @@ from skillgraph.errors import ValidationError
 from skillgraph.recommend.base import Query as RecQuery
 
 RoleRef = Annotated[str | None, Query(min_length=1, max_length=300)]
-
-
-def _listing(query: dict[str, Any], recs: list[Any]) -> Any:
-    # plain data: FastAPI validates it once against response_model while serializing
-    return {"query": query, "items": [convert.recommendation(r) for r in recs]}
+MAX_HOPS = 6
+MaxHops = Annotated[int, Query(ge=1, le=MAX_HOPS, description="role moves per path, at most 6")]
 
 
 def _skill_list(raw: str) -> tuple[str, ...]:
@@ -41,29 +47,28 @@ def build(settings: Settings) -> APIRouter:
     @router.get(
         "/employees/{employee_id}/gaps", response_model=s.GapReportPublic, responses=READ_ERRORS
     )
-    def employee_gaps(
+    async def employee_gaps(
         user: CurrentUser, state: StateDep, employee_id: str, target_role: RoleRef = None
     ) -> Any:
         """Skill gaps against the target role (default: the current role), with readiness."""
-        require_recommendations(user, employee_id, state.org)
-        return convert.jsonable(state.engine.gaps(employee_id, target_role))
+        return reads.gaps(user, state, employee_id, target_role)
 
     @router.get("/roles/{role_id}/gaps", response_model=s.GapReportPublic, responses=READ_ERRORS)
-    def role_gaps(
+    async def role_gaps(
         user: CurrentUser,
         state: StateDep,
         role_id: str,
         target_role: Annotated[str, Query(min_length=1, max_length=300)],
     ) -> Any:
         """What someone fully proficient in one role lacks for another."""
-        return convert.jsonable(state.engine.role_gaps(role_id, target_role))
+        return JsonBytes(state.engine.role_gaps(role_id, target_role).to_dict())
 
     @router.get(
         "/employees/{employee_id}/mentors",
         response_model=s.RecommendationList,
         responses=READ_ERRORS,
     )
-    def employee_mentors(
+    async def employee_mentors(
         user: CurrentUser,
         state: StateDep,
         employee_id: str,
@@ -72,20 +77,14 @@ def build(settings: Settings) -> APIRouter:
         k: K = default_k,
     ) -> Any:
         """Mentors who close the person's gaps, available (capacity left), explained."""
-        require_recommendations(user, employee_id, state.org)
-        filters = {"mode": mode.value} if mode else {}
-        query = RecQuery(employee_id=employee_id, target_role_id=target_role, k=k, filters=filters)
-        echo = convert.query_echo(
-            employee_id=employee_id, target_role_id=target_role, k=k, mode=mode
-        )
-        return _listing(echo, state.engine.mentors(query))
+        return reads.mentors(user, state, employee_id, target_role=target_role, k=k, mode=mode)
 
     @router.get(
         "/employees/{employee_id}/content",
         response_model=s.RecommendationList,
         responses=READ_ERRORS,
     )
-    def employee_content(
+    async def employee_content(
         user: CurrentUser,
         state: StateDep,
         employee_id: str,
@@ -95,16 +94,18 @@ def build(settings: Settings) -> APIRouter:
         k: K = default_k,
     ) -> Any:
         """Learning content for the person's gaps, prerequisites first, diversified."""
-        require_recommendations(user, employee_id, state.org)
-        filters = _content_filters(modality, max_hours)
-        query = RecQuery(employee_id=employee_id, target_role_id=target_role, k=k, filters=filters)
-        echo = convert.query_echo(
-            employee_id=employee_id, target_role_id=target_role, k=k, **filters
+        return reads.content(
+            user,
+            state,
+            employee_id,
+            target_role=target_role,
+            k=k,
+            modality=modality,
+            max_hours=max_hours,
         )
-        return _listing(echo, state.engine.content(query))
 
     @router.get("/content", response_model=s.RecommendationList, responses=READ_ERRORS)
-    def content_for_skills(
+    async def content_for_skills(
         user: CurrentUser,
         state: StateDep,
         skills: Annotated[
@@ -116,22 +117,49 @@ def build(settings: Settings) -> APIRouter:
     ) -> Any:
         """Learning content for an explicit list of skills (no person involved)."""
         skill_ids = _skill_list(skills)
-        filters = _content_filters(modality, max_hours)
+        filters = reads.content_filters(modality, max_hours)
         query = RecQuery(skill_ids=skill_ids, k=k, filters=filters)
         echo = convert.query_echo(skill_ids=list(skill_ids), k=k, **filters)
-        return _listing(echo, state.engine.content(query))
+        return reads.listing(echo, state.engine.content(query))
 
     @router.get(
         "/employees/{employee_id}/next-roles",
         response_model=s.RecommendationList,
         responses=READ_ERRORS,
     )
-    def next_roles(user: CurrentUser, state: StateDep, employee_id: str, k: K = default_k) -> Any:
+    async def next_roles(
+        user: CurrentUser, state: StateDep, employee_id: str, k: K = default_k
+    ) -> Any:
         """Internal roles the person could move to next, with what they would need."""
-        require_recommendations(user, employee_id, state.org)
-        query = RecQuery(employee_id=employee_id, k=k)
-        return _listing(
-            convert.query_echo(employee_id=employee_id, k=k), state.engine.next_roles(query)
+        return reads.next_roles(user, state, employee_id, k=k)
+
+    @router.get(
+        "/employees/{employee_id}/recommendations",
+        response_model=s.EmployeeRecommendationsPublic,
+        responses=READ_ERRORS,
+    )
+    async def employee_recommendations(
+        user: CurrentUser,
+        state: StateDep,
+        employee_id: str,
+        target_role: RoleRef = None,
+        k_mentors: K = default_k,
+        k_content: K = default_k,
+        k_paths: K = path_k,
+        max_hops: MaxHops = 3,
+    ) -> Any:
+        """Everything for a person's page in one answer: gaps against the target role
+        (default: the current role), mentors, learning content and career paths (toward the
+        target role when given, else exploring), each part as its single endpoint answers."""
+        return reads.recommendations(
+            user,
+            state,
+            employee_id,
+            target_role=target_role,
+            k_mentors=k_mentors,
+            k_content=k_content,
+            k_paths=k_paths,
+            max_hops=max_hops,
         )
 
     @router.get("/paths", response_model=s.CareerPathList, responses=READ_ERRORS)
@@ -141,7 +169,7 @@ def build(settings: Settings) -> APIRouter:
         from_role: Annotated[str | None, Query(alias="from", min_length=1, max_length=300)] = None,
         to_role: Annotated[str | None, Query(alias="to", min_length=1, max_length=300)] = None,
         employee_id: Annotated[str | None, Query(min_length=1, max_length=300)] = None,
-        max_hops: Annotated[int, Query(ge=1, le=6)] = 3,
+        max_hops: MaxHops = 3,
         k: K = path_k,
     ) -> s.CareerPathList:
         """Career paths from a role (or a person's role) to a target, or exploring from it."""
@@ -161,12 +189,3 @@ def build(settings: Settings) -> APIRouter:
         return s.CareerPathList(query=echo, items=[convert.jsonable(p) for p in paths])
 
     return router
-
-
-def _content_filters(modality: Modality | None, max_hours: float | None) -> dict[str, Any]:
-    filters: dict[str, Any] = {}
-    if modality is not None:
-        filters["modality"] = modality.value
-    if max_hours is not None:
-        filters["max_duration_hours"] = max_hours
-    return filters

@@ -12,6 +12,8 @@
 - Technology Skills: each UNSPSC commodity is a TECHNOLOGY skill ("onet:tech:<code>") under the
   "onet:tech" group, its product examples are alternative labels; a role requires it at
   TECH_LEVEL with TECH_IMPORTANCE, raised for hot and in-demand technologies.
+- Related Occupations is not read here: it is ground truth for evaluating role recommendations
+  (onet_related.py), kept out of what the engine learns from.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ import numpy as np
 from skillgraph.errors import ValidationError
 
 MIN_COST = 1e-9  # every edge costs something, so cheapest walks are loopless
+SORT_OR_MARK = 64  # edges out of a frontier: sorted when fewer than 1/64 of all, else marked
 
 
 @dataclass(frozen=True)
@@ -104,12 +105,6 @@ class EdgeList:
         pred0 = np.full(self.n, -2, dtype=np.int64)
         pred0[source] = -1
         dists, preds = [dist0], [pred0]
-        usable = np.ones(len(self.src), dtype=bool)
-        if banned_edges is not None:
-            usable &= ~banned_edges
-        if banned_nodes is not None:
-            usable &= ~banned_nodes[self.src] & ~banned_nodes[self.dst]
-        cost = np.where(usable, self.cost, np.inf)
         changed = np.array([source], dtype=np.int64)
         for _ in range(max_hops):
             prev = dists[-1]
@@ -117,7 +112,9 @@ class EdgeList:
             edges = self._edges_out_of(changed) if frontier else np.arange(len(self.src))
             changed = np.zeros(0, dtype=np.int64)
             if len(edges):
-                cand = prev[self.src[edges]] + cost[edges]
+                # banned edges cost inf; read for these edges only, not the whole list
+                cost = self._cost_of(edges, banned_nodes, banned_edges)
+                cand = prev[self.src[edges]] + cost
                 heads = self.dst[edges]  # non-decreasing: edges are in (dst, src) order
                 starts = np.flatnonzero(np.r_[True, heads[1:] != heads[:-1]])
                 targets = heads[starts]
@@ -132,13 +129,30 @@ class EdgeList:
                 break  # nothing changed: later layers would be equal
         return dists, preds
 
+    def _cost_of(
+        self, edges: np.ndarray, banned_nodes: np.ndarray | None, banned_edges: np.ndarray | None
+    ) -> np.ndarray:
+        """The costs of `edges`, inf for a banned edge or an edge touching a banned node."""
+        usable = np.ones(len(edges), dtype=bool)
+        if banned_edges is not None:
+            usable &= ~banned_edges[edges]
+        if banned_nodes is not None:
+            usable &= ~banned_nodes[self.src[edges]] & ~banned_nodes[self.dst[edges]]
+        return np.where(usable, self.cost[edges], np.inf)
+
     def _edges_out_of(self, nodes: np.ndarray) -> np.ndarray:
         """Every edge leaving one of `nodes`, in this list's (dst, src) order."""
         starts, ends = self._out_starts[nodes], self._out_starts[nodes + 1]
         counts = ends - starts
         total = int(counts.sum())
         offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-        return np.sort(self._out[np.repeat(starts, counts) + offsets])
+        edges = self._out[np.repeat(starts, counts) + offsets]
+        if total * SORT_OR_MARK < len(self.src):
+            return np.sort(edges)
+        # many edges: marking them and reading the marks back in order beats sorting
+        marks = np.zeros(len(self.src), dtype=bool)
+        marks[edges] = True
+        return np.flatnonzero(marks)
 
     def walk_back(self, preds: list[np.ndarray], target: int) -> tuple[int, ...]:
         nodes = [target]

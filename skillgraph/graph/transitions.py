@@ -47,7 +47,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from skillgraph.errors import NotFoundError, ValidationError
+from skillgraph.errors import NotFoundError, SnapshotError, ValidationError
 from skillgraph.graph.path_search import EdgeList
 
 if TYPE_CHECKING:
@@ -63,6 +63,10 @@ OBSERVED_PRIOR = 1.0
 NARROWER_CREDIT, RELATED_CREDIT = 0.8, 0.5
 MIN_WEIGHT = 1e-6
 BLOCK_ROWS = 512
+# The layout of a pickled TransitionGraph (and of its features). Bump it with any change to the
+# attributes these classes keep: a graph pickled by another format is refused on load
+# (SnapshotError) instead of coming back as an object the code no longer matches.
+TRANSITIONS_FORMAT = 1
 LEVEL_UNITS = 4  # levels are compared on a 0.25 grid
 
 
@@ -636,7 +640,17 @@ class TransitionGraph:
         return allowed[self._edge_moves + 1]
 
     def __getstate__(self) -> dict[str, object]:
-        return {**vars(self), "_nx": None}  # the networkx view is a cache
+        # the networkx view is a cache; the format is checked by __setstate__
+        return {**vars(self), "_nx": None, "_format": TRANSITIONS_FORMAT}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        found = state.pop("_format", None)
+        if found != TRANSITIONS_FORMAT:
+            raise SnapshotError(
+                f"a career graph saved in format {found or 'unversioned'}, this version of "
+                f"skillgraph reads format {TRANSITIONS_FORMAT}: run `skillgraph build`"
+            )
+        vars(self).update(state)
 
     def to_networkx(self) -> nx.DiGraph[str]:
         """The kept edges as a networkx DiGraph (attrs: signals, weight, cost, move, observed)."""

@@ -41,11 +41,13 @@ Speed: candidates are found and scored with arrays (content_table.py, credit.py)
 prerequisites of a pool item are planned only when MMR reaches it (see `_mmr`);
 `vectorised=False` scores every candidate in Python and plans every pool item first, the
 reference the arrays are tested against. `warm()` builds the item table before the first query.
+`recommend_many` answers several queries, scoring those with the same filters in one pass
+(content_table.score_items_many; a career path's hops), each as `recommend` would.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,7 +71,7 @@ from skillgraph.recommend.base import (
     Recommender,
     check_query,
 )
-from skillgraph.recommend.content_table import ItemTable, ScoredItems, score_items
+from skillgraph.recommend.content_table import ItemTable, ScoredItems, score_items_many
 from skillgraph.recommend.explain import explanation, fmt_level
 from skillgraph.recommend.gaps import EPSILON, GapAnalyzer, analyzer_for
 from skillgraph.recommend.needs import (
@@ -104,6 +106,16 @@ class _Scored:
     unmet: list[tuple[str, float]] = field(default_factory=list)  # prerequisites not held
     helpers: list[str] = field(default_factory=list)  # items that teach them, in order
     helper_edges: list[tuple[str, str]] = field(default_factory=list)  # (first, then)
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """A checked query, its filters, its needs and their embedding."""
+
+    query: Query
+    rules: _Rules
+    needs: Needs
+    vector: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -214,15 +226,75 @@ class ContentRecommender(Recommender):
 
     # recommend ----------------------------------------------------------------------------
     def recommend(self, query: Query) -> list[Recommendation]:
+        return self._recommend(query, None)
+
+    def recommend_many(
+        self, queries: Sequence[Query], needs: Sequence[Needs] | None = None
+    ) -> list[list[Recommendation]]:
+        """`recommend` for each query, where a query it refuses (ValidationError) gets an empty
+        list. `needs`, when given, are the queries' needs (needs.needs_for), computed once for
+        several recommenders. Queries with the same filters are scored in one pass
+        (content_table.score_items_many): a career path's hops, for instance."""
+        asked: list[_Asked | None] = []
+        for i, query in enumerate(queries):
+            try:
+                asked.append(self._asked(query, None if needs is None else needs[i]))
+            except ValidationError:
+                asked.append(None)
+        scores = self._scores_many([a for a in asked if a is not None])
+        out: list[list[Recommendation]] = []
+        for one in asked:
+            try:
+                out.append([] if one is None else self._answer(one, scores.get(id(one))))
+            except ValidationError:
+                out.append([])
+        return out
+
+    def _recommend(self, query: Query, needs: Needs | None) -> list[Recommendation]:
+        asked = self._asked(query, needs)
+        if asked is None:
+            return []
+        return self._answer(asked, self._scores_many([asked]).get(id(asked)))
+
+    def _asked(self, query: Query, needs: Needs | None) -> _Asked | None:
+        """The query checked, with its filters, needs and their embedding; None when it needs
+        nothing."""
         ctx = self.ctx
         check_query(ctx, query)
         check_filters(query.filters, CONTENT_FILTERS, self.name)
         rules = self._rules(query.filters)
-        needs = needs_for(ctx, query, self.analyzer)
+        if needs is None:
+            needs = needs_for(ctx, query, self.analyzer)
         if not needs:
-            return []
-        query_vector = needs_vector(ctx, needs, _needs_text(needs))
-        scored = self._candidates(ctx, query, needs, rules, query_vector)
+            return None
+        return _Asked(query, rules, needs, needs_vector(ctx, needs, _needs_text(needs)))
+
+    def _scores_many(self, batch: Sequence[_Asked]) -> dict[int, ScoredItems]:
+        """id(asked) -> its table scores, the queries with the same filters scored together
+        (none when not vectorised)."""
+        if not self.vectorised:
+            return {}
+        groups: dict[_Rules, list[_Asked]] = {}
+        for one in batch:
+            groups.setdefault(one.rules, []).append(one)
+        found: dict[int, ScoredItems] = {}
+        for rules, members in groups.items():
+            scored = score_items_many(
+                self.table,
+                [a.needs for a in members],
+                [a.vector for a in members],
+                self.weights,
+                self.max_stretch,
+                modalities=rules.modalities,
+                max_hours=rules.max_hours,
+                excluded=rules.excluded,
+            )
+            found.update(zip(map(id, members), scored, strict=True))
+        return found
+
+    def _answer(self, asked: _Asked, scores: ScoredItems | None) -> list[Recommendation]:
+        ctx, query, needs, rules = self.ctx, asked.query, asked.needs, asked.rules
+        scored = self._candidates(ctx, query, needs, rules, asked.vector, scores)
         # prerequisites only lower relevance, so the best `pool_size` before them hold the answer
         size = max(self.min_candidates, self.overfetch * query.k)
         if isinstance(scored, _TableScores):
@@ -292,18 +364,11 @@ class ContentRecommender(Recommender):
         needs: Needs,
         rules: _Rules,
         query_vector: np.ndarray,
+        scores: ScoredItems | None,
     ) -> Mapping[str, _Scored]:
-        if self.vectorised:
-            scores = score_items(
-                self.table,
-                needs,
-                query_vector,
-                self.weights,
-                self.max_stretch,
-                modalities=rules.modalities,
-                max_hours=rules.max_hours,
-                excluded=rules.excluded,
-            )
+        """`scores`: the table's scores of these needs (`_scores_many`), None when not
+        vectorised."""
+        if scores is not None:
             extra: dict[str, _Scored] = {}
             for match in self._semantic(ctx, query, needs, rules, query_vector):
                 extra.setdefault(match.item.id, match)

@@ -25,6 +25,12 @@ decreases when a level the person holds goes up (every credit grows with L).
 
 Rows come open gaps first, in prerequisite order (graph.prerequisite_order), ties by importance
 then gap size, both descending; met requirements follow by importance.
+
+One profile against many roles (next roles, batch answers): `held_credit` finds the best credit
+on every skill the profile reaches in one pass, each held skill pushing its credits
+(`credit_targets`, the inverse of `credit_sources`) with the tie rule of `credit`; `readiness`
+then gives `report(...).readiness` for a role, the same number, without building rows, so a
+caller ranks on readiness and builds reports only for what it returns.
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ if TYPE_CHECKING:
 
 EPSILON = 1e-9
 REPORT_CACHE = 1024  # gap reports kept per analyzer
+HELD_CACHE = 64  # credit maps of held profiles kept per analyzer
 FLAG_NO_SKILLS = "no_skills"
 FLAG_INFERRED_PROFILE = "inferred_profile"
 FLAG_NO_REQUIREMENTS = "no_requirements"
@@ -69,6 +76,35 @@ class Credit:
     @property
     def level(self) -> float:
         return self.source_level * self.factor
+
+
+_Best = tuple[str, CreditKind, float, float]  # source, kind, source level, level credited
+
+
+class HeldCredit:
+    """The best credit one held profile gives on every skill it reaches, found in one pass over
+    the held skills (GapAnalyzer.held_credit): `credit(s)` is `GapAnalyzer.credit(held, s)`."""
+
+    __slots__ = ("_factors", "best", "held", "rows")
+
+    def __init__(
+        self,
+        held: Mapping[str, float],
+        best: Mapping[str, _Best],
+        factors: Mapping[CreditKind, float],
+    ) -> None:
+        self.held = held
+        self.best = best  # skill -> (source skill, kind, source level, level credited)
+        self._factors = factors
+        # report rows of this profile by requirement: roles that share a requirement share it
+        self.rows: dict[SkillRequirement, SkillGap] = {}
+
+    def credit(self, skill_id: str) -> Credit | None:
+        found = self.best.get(skill_id)
+        if found is None:
+            return None
+        source, kind, level, _ = found
+        return Credit(source, kind, level, self._factors[kind])
 
 
 @dataclass(frozen=True)
@@ -118,7 +154,7 @@ class GapReport:
     readiness: float
     flags: frozenset[str] = field(default_factory=frozenset)
 
-    @property
+    @functools.cached_property
     def gaps(self) -> tuple[SkillGap, ...]:
         """The open gaps, in order."""
         return tuple(r for r in self.rows if r.is_open)
@@ -138,11 +174,30 @@ class GapReport:
 
     def readiness_with(self, levels: Mapping[str, float]) -> float:
         """Readiness if the current level of some required skills became `levels` (higher only)."""
-        pairs = [
-            (r.importance, max(r.current_level, levels.get(r.skill_id, 0.0)), r.required_level)
-            for r in self.rows
+        if not self.rows:
+            return 100.0
+        weights, terms, total, positions = self._terms
+        changed = list(terms)
+        rows = self.rows
+        for skill_id, level in levels.items():
+            for i in positions.get(skill_id, ()):
+                row = rows[i]
+                changed[i] = weights[i] * _met(max(row.current_level, level), row.required_level)
+        return _share_met(changed, total)
+
+    @functools.cached_property
+    def _terms(self) -> tuple[list[float], list[float], float, dict[str, list[int]]]:
+        """readiness_of over the rows, taken apart: weights, per-row terms, their total, and the
+        rows of each skill; `readiness_with` replaces a few terms and adds up again."""
+        weights, total = _weights([r.importance for r in self.rows])
+        terms = [
+            w * _met(max(r.current_level, 0.0), r.required_level)
+            for w, r in zip(weights, self.rows, strict=True)
         ]
-        return readiness_of(pairs)
+        positions: dict[str, list[int]] = {}
+        for i, r in enumerate(self.rows):
+            positions.setdefault(r.skill_id, []).append(i)
+        return weights, terms, total, positions
 
     def readiness_if_closed(self, skill_ids: Iterable[str]) -> float:
         """Readiness if the gaps on these skills were closed (counterfactual)."""
@@ -167,12 +222,41 @@ def readiness_of(pairs: Iterable[tuple[float, float, float]]) -> float:
     rows = list(pairs)
     if not rows:
         return 100.0
-    weights = [max(imp, 0.0) for imp, _, _ in rows]
-    if sum(weights) <= EPSILON:
-        weights = [1.0] * len(rows)
-    met = [1.0 if req <= EPSILON else min(max(cur, 0.0), req) / req for _, cur, req in rows]
-    value = 100.0 * sum(w * m for w, m in zip(weights, met, strict=True)) / sum(weights)
+    weights, total = _weights([imp for imp, _, _ in rows])
+    return _share_met(
+        [w * _met(cur, req) for w, (_, cur, req) in zip(weights, rows, strict=True)], total
+    )
+
+
+# readiness_of in parts, shared by the paths that skip terms known to be 0 (the same sums:
+# adding 0.0 leaves a float sum as it was)
+def _weights(importances: list[float]) -> tuple[list[float], float]:
+    """The weight of each requirement (equal when every importance is 0) and their sum."""
+    weights = [max(imp, 0.0) for imp in importances]
+    total = sum(weights)
+    if total <= EPSILON:
+        weights = [1.0] * len(weights)
+        total = sum(weights)
+    return weights, total
+
+
+def _met(current: float, required: float) -> float:
+    """The share of one requirement met."""
+    return 1.0 if required <= EPSILON else min(max(current, 0.0), required) / required
+
+
+def _share_met(terms: list[float], total: float) -> float:
+    """100 x the sum of weight x share met over the weights' sum, within [0, 100]."""
+    value = 100.0 * sum(terms) / total
     return min(100.0, max(0.0, value))
+
+
+@dataclass(frozen=True)
+class _Weighted:
+    """A role's merged requirements as readiness weighs them: (skill, level, weight) each."""
+
+    rows: tuple[tuple[str, float, float], ...]
+    total: float
 
 
 class GapAnalyzer:
@@ -189,8 +273,13 @@ class GapAnalyzer:
         self.graph = graph
         self.settings = settings or RecommendSettings()
         self._sources: dict[str, dict[str, CreditKind]] = {}
+        self._targets: dict[str, tuple[tuple[str, CreditKind], ...]] = {}
+        self._profiles: dict[str, tuple[SkillRequirement, ...]] = {}
+        self._weighted_profiles: dict[str, _Weighted] = {}
+        self._prerequisites: dict[str, bool] = {}
         self._factors = {kind: self._factor(kind) for kind in CreditKind}
         self._cached_report = functools.lru_cache(maxsize=REPORT_CACHE)(self._report)
+        self._cached_held = functools.lru_cache(maxsize=HELD_CACHE)(self._held_credit)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"graph": self.graph, "settings": self.settings}  # caches are rebuilt
@@ -246,6 +335,90 @@ class GapAnalyzer:
             self._sources[skill_id] = found
         return found
 
+    def credit_targets(self, source_id: str) -> tuple[tuple[str, CreditKind], ...]:
+        """The skills that holding `source_id` gives partial credit for, with how: the inverse
+        of `credit_sources` (S credits T as kind k iff credit_sources(T)[S] is k). Read off the
+        same relations turned around: T narrower than S iff S is a descendant of T, T a direct
+        broader skill of S iff S is a direct narrower skill of T, and one-hop neighbourhood is
+        symmetric (related edges are stored both ways)."""
+        found = self._targets.get(source_id)
+        if found is None:
+            graph = self.graph
+            kinds = dict.fromkeys(graph.ancestors(source_id), CreditKind.NARROWER)
+            for child in graph.narrower(source_id):
+                kinds.setdefault(child, CreditKind.BROADER)
+            for near in graph.related(source_id, radius=1):
+                kinds.setdefault(near, CreditKind.RELATED)
+            kinds.pop(source_id, None)
+            found = self._targets[source_id] = tuple(kinds.items())
+        return found
+
+    def held_credit(self, held: Mapping[str, float]) -> HeldCredit:
+        """`credit(held, s)` for every skill s at once (the held skills are checked); the last
+        HELD_CACHE profiles are kept."""
+        return self._cached_held(tuple(held.items()))
+
+    def _held_credit(self, held_items: tuple[tuple[str, float], ...]) -> HeldCredit:
+        for skill_id, _ in held_items:
+            self.graph.skill(skill_id)  # NotFoundError for an unknown skill
+        factors = self._factors
+        best: dict[str, _Best] = {}
+        # every held skill offers its credits in held order, so each skill sees its candidates
+        # in the order `credit` tries them, with the same EPSILON rule
+        for source, level in held_items:
+            if level <= 0:
+                continue
+            for target, kind in ((source, CreditKind.DIRECT), *self.credit_targets(source)):
+                value = level * factors[kind]
+                seen = best.get(target)
+                if seen is None or value > seen[3] + EPSILON:
+                    best[target] = (source, kind, level, value)
+        return HeldCredit(dict(held_items), best, factors)
+
+    def profile(self, role_id: str) -> tuple[SkillRequirement, ...]:
+        """The role's requirements as a report counts them (`merged_profile`), kept per role."""
+        found = self._profiles.get(role_id)
+        if found is None:
+            found = tuple(_merge_requirements(self.graph.role_profile(role_id)))
+            self._profiles[role_id] = found
+        return found
+
+    def readiness(self, held: Mapping[str, float], role_id: str) -> float:
+        """`report(held, role_id).readiness`, the same number, without building the report:
+        what ranking many roles for one profile needs before explaining a few of them."""
+        weighted = self._weighted(role_id)
+        if not weighted.rows:
+            return 100.0
+        credit = self.held_credit(held)
+        best, raw_of = credit.best, credit.held
+        terms = []
+        # the arithmetic of report(): raw, partial capped, their max, the share met; written
+        # out with comparisons (the same results as max / min here, at a fraction of the cost)
+        for skill_id, required, weight in weighted.rows:
+            if required <= EPSILON:
+                terms.append(weight * 1.0)
+                continue
+            found = best.get(skill_id)
+            if found is None:  # nothing held gives credit: current level 0, a term of 0
+                continue
+            raw = raw_of.get(skill_id, 0.0)
+            raw = raw if raw > 0.0 else 0.0
+            partial = required if required < found[3] else found[3]
+            current = partial if partial > raw else raw  # >= 0: no clamp needed
+            terms.append(weight * ((required if required < current else current) / required))
+        return _share_met(terms, weighted.total)
+
+    def _weighted(self, role_id: str) -> _Weighted:
+        found = self._weighted_profiles.get(role_id)
+        if found is None:
+            profile = self.profile(role_id)
+            weights, total = _weights([req.importance for req in profile])
+            rows = tuple(
+                (req.skill_id, req.level, w) for req, w in zip(profile, weights, strict=True)
+            )
+            found = self._weighted_profiles[role_id] = _Weighted(rows, total)
+        return found
+
     def factor(self, kind: CreditKind) -> float:
         return self._factors[kind]
 
@@ -277,12 +450,11 @@ class GapAnalyzer:
         employee_id: str | None,
         extra_flags: frozenset[str],
     ) -> GapReport:
-        held = dict(held_items)
-        for skill_id in held:
-            self.graph.skill(skill_id)  # NotFoundError for an unknown skill
+        credit = self._cached_held(held_items)  # NotFoundError for an unknown skill
+        held = credit.held
         role = self.graph.role(role_id)
         requirements = self.graph.role_profile(role_id)
-        rows = [self._row(held, req) for req in _merge_requirements(requirements)]
+        rows = [self._row(held, credit, req) for req in self.profile(role_id)]
         flags = set(extra_flags)
         if not any(level > 0 for level in held.values()):
             flags.add(FLAG_NO_SKILLS)
@@ -300,9 +472,19 @@ class GapAnalyzer:
             flags=frozenset(flags),
         )
 
-    def _row(self, held: Mapping[str, float], req: SkillRequirement) -> SkillGap:
+    def _row(
+        self, held: Mapping[str, float], credit: HeldCredit, req: SkillRequirement
+    ) -> SkillGap:
+        found = credit.rows.get(req)
+        if found is None:
+            found = credit.rows[req] = self._new_row(held, credit, req)
+        return found
+
+    def _new_row(
+        self, held: Mapping[str, float], credit: HeldCredit, req: SkillRequirement
+    ) -> SkillGap:
         raw = max(0.0, held.get(req.skill_id, 0.0))
-        best = self.credit(held, req.skill_id)
+        best = credit.credit(req.skill_id)
         partial = min(best.level, req.level) if best is not None else 0.0
         current = max(raw, partial)
         evidence = best
@@ -320,10 +502,18 @@ class GapAnalyzer:
             provenance=req.provenance,
         )
 
+    def _has_prerequisites(self, skill_id: str) -> bool:
+        found = self._prerequisites.get(skill_id)
+        if found is None:
+            found = self._prerequisites[skill_id] = bool(self.graph.prerequisites(skill_id))
+        return found
+
     def _ordered(self, rows: list[SkillGap]) -> tuple[SkillGap, ...]:
         by_rank = sorted(rows, key=lambda r: (-r.importance, -r.gap, r.skill_id))
         open_rows = [r for r in by_rank if r.is_open]
         met_rows = [r for r in by_rank if not r.is_open]
+        if not any(self._has_prerequisites(r.skill_id) for r in open_rows):
+            return (*open_rows, *met_rows)  # nothing to reorder: prerequisite_order keeps it
         by_id = {r.skill_id: r for r in open_rows}
         order = self.graph.prerequisite_order([r.skill_id for r in open_rows])
         return (*[by_id[s] for s in order], *met_rows)

@@ -6,7 +6,8 @@ skills its topics allow, and the offer's and the mentor's embeddings. The functi
 mentors.py's rules (eligibility, candidate generation, coverage, mode fit, the five signals and
 their weighted score) to arrays of candidates instead of one candidate at a time. Sums run need
 by need in the order mentors.py adds them, so the numbers are the same; only cosines come from
-one matrix product (float32 rounding, below 1e-6).
+one matrix product (float32 rounding, below 1e-6). `score_offers_many` scores the candidates
+of several queries of one mentee at once (need_grid.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import scipy.sparse as sp
 from skillgraph.data.schema import Employee, MentorMode, MentorOffer
 from skillgraph.recommend.credit import CreditTable, dense_rows
 from skillgraph.recommend.gaps import EPSILON, GapAnalyzer
+from skillgraph.recommend.need_grid import NeedGrid
 from skillgraph.recommend.needs import Needs
 from skillgraph.retrieval.vectors import VectorIndex, top_k_rows
 
@@ -238,6 +240,8 @@ def candidates(
     allowed: np.ndarray,
     scores: np.ndarray | None,
     fetch: int,
+    *,
+    searchable: np.ndarray | None = None,
 ) -> np.ndarray:
     """Sorted rows: allowed holders of a needed skill (or a narrower one), and the `fetch`
     allowed offers that rank best by `scores` (one per offer: the cosine with the query
@@ -245,7 +249,8 @@ def candidates(
     parts = [table.holders.get(n.skill_id, np.zeros(0, dtype=np.int64)) for n in needs.needs]
     found = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
     found = found[allowed[found]]
-    searchable = np.flatnonzero(allowed & table.in_index)
+    if searchable is None:  # the allowed offers in the index (callers may share it)
+        searchable = np.flatnonzero(allowed & table.in_index)
     if scores is not None and len(searchable):
         found = np.union1d(found, searchable[top_k_rows(scores[searchable], fetch)])
     return found.astype(np.int64)
@@ -288,27 +293,67 @@ def score_offers(
     workday_hours: float,
     group: GroupFit,
 ) -> ScoredOffers:
-    skill_ids = [n.skill_id for n in needs.needs]
-    required = np.array([n.required_level for n in needs.needs])
-    current = np.array([n.current_level for n in needs.needs])
-    gap = np.array([n.gap for n in needs.needs])
-    levels = table.credit.levels(skill_ids, required, rows)
-    values = _values(levels, required, current, gap) * table.topic_allows(rows, skill_ids)
-    coverage = _weighted_coverage(values, needs)
+    return score_offers_many(
+        table,
+        [rows],
+        [needs],
+        wanted=wanted,
+        mentee_seniority=mentee_seniority,
+        mentee_vector=mentee_vector,
+        mentee_offset=mentee_offset,
+        weights=weights,
+        workday_hours=workday_hours,
+        groups=[group],
+    )[0]
+
+
+def score_offers_many(
+    table: OfferTable,
+    rows_list: Sequence[np.ndarray],
+    needs_list: Sequence[Needs],
+    *,
+    wanted: MentorMode | None,
+    mentee_seniority: int,
+    mentee_vector: np.ndarray | None,
+    mentee_offset: float | None,
+    weights: Mapping[str, float],
+    workday_hours: float,
+    groups: Sequence[GroupFit],
+) -> list[ScoredOffers]:
+    """`score_offers` for several queries of one mentee (candidate rows and needs each) in
+    one pass: their rows are stacked and their needs padded to the widest, so each array
+    operation runs once for all of them. Padding adds only zeros, which leaves every sum as
+    it is; the numbers are those of one query at a time."""
+    grid = NeedGrid.of(needs_list)
+    counts = [len(r) for r in rows_list]
+    rows = np.concatenate([np.asarray(r, dtype=np.int64) for r in rows_list])
+    query = np.repeat(np.arange(len(rows_list)), counts)
+    valid, required, current = grid.valid[query], grid.required[query], grid.current[query]
+    gap, importance = grid.gap[query], grid.importance[query]
+    levels, allowed = _levels_and_topics(table, rows, grid, query)
+    values = np.where(valid, _values(levels, required, current, gap) * allowed, 0.0)
+    totals = np.array([sum(n.importance * n.gap for n in needs.needs) for needs in needs_list])
+    coverage = _weighted_coverage_rows(values, importance, gap, totals[query], grid, query)
     keep = coverage > EPSILON
-    rows, levels, values, coverage = rows[keep], levels[keep], values[keep], coverage[keep]
+    rows, query, levels, values, coverage = (
+        a[keep] for a in (rows, query, levels, values, coverage)
+    )
+    required, current = required[keep], current[keep]
     fits = _mode_fits(table, rows, levels, values, required, current, mentee_seniority)
-    fits[MODE_CODE[MentorMode.GROUP]] = _group_fits(table, rows, values, wanted, group)
+    fits[MODE_CODE[MentorMode.GROUP]] = _group_fits(table, rows, query, values, wanted, groups)
     mode, fit = _choose_mode(table, rows, fits, wanted)
     keep = mode >= 0
-    rows, levels, values, coverage, mode, fit = (
-        a[keep] for a in (rows, levels, values, coverage, mode, fit)
+    rows, query, levels, values, coverage, mode, fit = (
+        a[keep] for a in (rows, query, levels, values, coverage, mode, fit)
     )
-    if mentee_vector is None:
-        similarity = np.zeros(len(rows))
-    else:
-        cosine = table.mentor_vectors[rows] @ np.asarray(mentee_vector, dtype=np.float32)
-        similarity = np.minimum(1.0, np.maximum(0.0, cosine.astype(np.float64)))
+    bounds = np.searchsorted(query, np.arange(len(rows_list) + 1)).tolist()
+    similarity = np.zeros(len(rows))
+    if mentee_vector is not None:
+        vector = np.asarray(mentee_vector, dtype=np.float32)
+        for q in range(len(rows_list)):  # one product per query, as alone (same rounding)
+            part = slice(bounds[q], bounds[q + 1])
+            cosine = table.mentor_vectors[rows[part]] @ vector
+            similarity[part] = np.minimum(1.0, np.maximum(0.0, cosine.astype(np.float64)))
     if mentee_offset is None:
         overlap = np.ones(len(rows))
     else:
@@ -325,7 +370,57 @@ def score_offers(
     score = np.zeros(len(rows))
     for name, value in signals.items():
         score = score + weights[name] * value
-    return ScoredOffers(rows, levels, values, mode, signals, score)
+    out = []
+    for q, width in enumerate(grid.widths):
+        part = slice(bounds[q], bounds[q + 1])
+        out.append(
+            ScoredOffers(
+                rows[part],
+                levels[part, :width],
+                values[part, :width],
+                mode[part],
+                {name: value[part] for name, value in signals.items()},
+                score[part],
+            )
+        )
+    return out
+
+
+def _levels_and_topics(
+    table: OfferTable, rows: np.ndarray, grid: NeedGrid, query: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, width): the mentor's level as counted for each need of the row's query
+    (CreditTable.levels), and whether the offer's topics allow the need's skill."""
+    distinct = np.unique(rows)
+    at = np.searchsorted(distinct, rows)[:, None]
+    cols = table.credit.columns(grid.skill_ids)
+    need_cols = grid.column[query]
+    direct = dense_rows(table.credit.direct, cols, distinct)[at, need_cols]
+    partial = dense_rows(table.credit.partial, cols, distinct)[at, need_cols]
+    levels = np.maximum(direct, np.minimum(partial, grid.required[query]))
+    topics = dense_rows(table.topics, cols, distinct)[at, need_cols]
+    return levels, topics | ~table.has_topics[rows][:, None]
+
+
+def _weighted_coverage_rows(
+    values: np.ndarray,
+    importance: np.ndarray,
+    gap: np.ndarray,
+    total: np.ndarray,
+    grid: NeedGrid,
+    query: np.ndarray,
+) -> np.ndarray:
+    """mentors._weighted_coverage per row against its query's needs; terms added left to
+    right (a cumulative sum), the padding adding zeros."""
+    if not len(values) or not values.shape[1]:
+        return np.zeros(len(values))
+    terms = np.where(values > 0, values * importance * gap, 0.0)
+    weighted = np.cumsum(terms, axis=1)[:, -1]
+    covered = np.cumsum(values, axis=1)[:, -1]
+    count = np.maximum(np.array(grid.widths, dtype=np.float64), 1.0)[query]
+    small = total <= EPSILON
+    result: np.ndarray = np.where(small, covered / count, weighted / np.where(small, 1.0, total))
+    return result
 
 
 def _values(
@@ -335,21 +430,6 @@ def _values(
     ahead = (levels > current + EPSILON) & (gap > 0)
     below = BELOW_NEEDED_CREDIT * (levels - current) / np.where(gap > 0, gap, 1.0)
     return np.where(levels + EPSILON >= required, 1.0, np.where(ahead, below, 0.0))
-
-
-def _weighted_coverage(values: np.ndarray, needs: Needs) -> np.ndarray:
-    """mentors._weighted_coverage per row; terms added left to right (a cumulative sum)."""
-    if not len(values) or not needs.needs:
-        return np.zeros(len(values))
-    total = sum(n.importance * n.gap for n in needs.needs)
-    if total <= EPSILON:
-        covered: np.ndarray = np.cumsum(values, axis=1)[:, -1]
-        return covered / float(len(needs.needs))
-    importance = np.array([n.importance for n in needs.needs])
-    gap = np.array([n.gap for n in needs.needs])
-    terms = np.where(values > 0, values * importance * gap, 0.0)
-    weighted: np.ndarray = np.cumsum(terms, axis=1)[:, -1]
-    return weighted / total
 
 
 def _mode_fits(
@@ -385,11 +465,13 @@ def _mode_fits(
 def _group_fits(
     table: OfferTable,
     rows: np.ndarray,
+    query: np.ndarray,
     values: np.ndarray,
     wanted: MentorMode | None,
-    group: GroupFit,
+    groups: Sequence[GroupFit],
 ) -> np.ndarray:
-    """Group fit where the offer lists the group mode (and no other mode is asked for)."""
+    """Group fit where the offer lists the group mode (and no other mode is asked for);
+    `groups[query[p]]` counts for row p."""
     out = np.full(len(rows), np.nan)
     if wanted not in (None, MentorMode.GROUP):
         return out
@@ -397,11 +479,17 @@ def _group_fits(
     if not offers_group.any():
         return out
     covered = values > 0
-    largest = np.where(covered, group.sizes()[None, :], 0).max(axis=1, initial=0)
-    full = offers_group & (largest - group.skipped >= table.seats[rows])
+    sizes = np.zeros((len(groups), values.shape[1]), dtype=np.int64)
+    for q in np.unique(query[offers_group]).tolist():
+        found = groups[q].sizes()
+        sizes[q, : len(found)] = found
+    skipped = np.array([g.skipped for g in groups], dtype=np.int64)[query]
+    largest = np.where(covered, sizes[query], 0).max(axis=1, initial=0)
+    full = offers_group & (largest - skipped >= table.seats[rows])
     out[full] = 1.0
-    for p in np.flatnonzero(offers_group & ~full):
-        out[p] = group.fit(int(rows[p]), np.flatnonzero(covered[p]).tolist())
+    for p in np.flatnonzero(offers_group & ~full).tolist():
+        fit = groups[int(query[p])].fit
+        out[p] = fit(int(rows[p]), np.flatnonzero(covered[p]).tolist())
     return out
 
 

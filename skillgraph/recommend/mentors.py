@@ -37,7 +37,9 @@ An unknown seniority (0) passes one_on_one and peer with fit 0.5, and never pass
 Speed: candidates are scored with arrays (mentor_table.py: one CreditTable of the mentors'
 levels, cached offer x skill cosines for the search, the company-wide group demand computed at
 once by demand.py); `vectorised=False` scores them one by one, the reference the arrays are
-tested against. `warm()` builds the tables before the first query.
+tested against. `warm()` builds the tables before the first query. `recommend_many` answers
+several queries, scoring those of one mentee and filters in one pass (score_offers_many; a
+career path's hops), each as `recommend` would.
 """
 
 from __future__ import annotations
@@ -97,6 +99,34 @@ class Coverage:
     need: Need
     mentor_level: float
     value: float  # 0..1
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """A checked query, its needs and its filters."""
+
+    query: Query
+    needs: Needs
+    mode: MentorMode | None
+    excluded: frozenset[str]
+    other_department: bool
+    min_overlap: float | None
+
+    @property
+    def k(self) -> int:
+        return self.query.k
+
+    @property
+    def batch_key(self) -> tuple[Any, ...]:
+        """Queries with the same key are scored together."""
+        mentee = self.needs.employee
+        return (
+            mentee.id if mentee else None,
+            self.mode,
+            self.excluded,
+            self.other_department,
+            self.min_overlap,
+        )
 
 
 @dataclass(frozen=True)
@@ -198,73 +228,130 @@ class MentorRecommender(Recommender):
 
     # recommend ----------------------------------------------------------------------------
     def recommend(self, query: Query) -> list[Recommendation]:
+        asked = self._asked(query, None)
+        if asked is None:
+            return []
+        if self.vectorised:
+            return self._recommend_arrays([asked])[0]
+        return self._recommend_python(asked)
+
+    def recommend_many(
+        self, queries: Sequence[Query], needs: Sequence[Needs] | None = None
+    ) -> list[list[Recommendation]]:
+        """`recommend` for each query, where a query it refuses (ValidationError) gets an empty
+        list. `needs`, when given, are the queries' needs (needs.needs_for), computed once for
+        several recommenders. Queries of one mentee with the same filters are scored in one
+        pass (mentor_table.score_offers_many): a career path's hops, for instance."""
+        asked: list[_Asked | None] = []
+        for i, query in enumerate(queries):
+            try:
+                asked.append(self._asked(query, None if needs is None else needs[i]))
+            except ValidationError:
+                asked.append(None)
+        out: list[list[Recommendation]] = [[] for _ in queries]
+        batches: dict[tuple[Any, ...], list[int]] = {}
+        for i, one in enumerate(asked):
+            if one is not None and self.vectorised:
+                batches.setdefault(one.batch_key, []).append(i)
+            elif one is not None:
+                out[i] = self._recommend_python(one)
+        for members in batches.values():
+            batch = [a for a in (asked[i] for i in members) if a is not None]
+            for i, recs in zip(members, self._recommend_arrays(batch), strict=True):
+                out[i] = recs
+        return out
+
+    def _asked(self, query: Query, needs: Needs | None) -> _Asked | None:
+        """The query checked, with its needs; None when it needs nothing."""
         ctx = self.ctx
         check_query(ctx, query)
         check_filters(query.filters, MENTOR_FILTERS, self.name)
         mode = _mode_filter(query.filters)
-        needs = needs_for(ctx, query, self.analyzer)
+        if needs is None:
+            needs = needs_for(ctx, query, self.analyzer)
         if not needs:
-            return []
-        mentee = needs.employee
-        if self.vectorised:
-            return self._recommend_arrays(ctx, query, needs, mode)
-        eligible = self._eligible(ctx, query, mentee)
+            return None
+        return _Asked(
+            query,
+            needs,
+            mode,
+            frozenset(string_list(query.filters, "exclude")),
+            _other_department(query.filters),
+            _number(query.filters, "min_overlap_hours"),
+        )
+
+    def _recommend_python(self, asked: _Asked) -> list[Recommendation]:
+        ctx, query, needs = self.ctx, asked.query, asked.needs
+        eligible = self._eligible(ctx, query, needs.employee)
         if not eligible:
             return []
         results = []
         for offer_id in self._generate(ctx, query, needs, eligible):
-            rec = self._score(ctx, self._candidates[offer_id], needs, mode)
+            rec = self._score(ctx, self._candidates[offer_id], needs, asked.mode)
             if rec is not None:
                 results.append(rec)
         return top_k(_best_offer_per_mentor(results), query.k)
 
-    def _recommend_arrays(
-        self, ctx: EngineContext, query: Query, needs: Needs, mode: MentorMode | None
-    ) -> list[Recommendation]:
-        """The same answer as the per-candidate path, scored with mentor_table.py."""
-        table, mentee = self.table, needs.employee
+    def _recommend_arrays(self, batch: Sequence[_Asked]) -> list[list[Recommendation]]:
+        """The same answers as the per-candidate path, scored with mentor_table.py; the
+        queries share their mentee and filters (`_Asked.batch_key`)."""
+        ctx, table, first = self.ctx, self.table, batch[0]
+        mentee = first.needs.employee
         allowed = arrays.eligible(
             table,
             mentee,
-            excluded=set(string_list(query.filters, "exclude")),
-            other_department=_other_department(query.filters),
-            min_overlap=_number(query.filters, "min_overlap_hours"),
+            excluded=first.excluded,
+            other_department=first.other_department,
+            min_overlap=first.min_overlap,
             workday_hours=self.workday_hours,
         )
         if not allowed.any():
-            return []
-        fetch = max(self.min_candidates, self.overfetch * query.k)
+            return [[] for _ in batch]
         mentee_vector = _vector_or_none(ctx, "employees", mentee.id) if mentee else None
-        skill_ids = [n.skill_id for n in needs.needs]
-        composed, scores = table.search_scores(
-            skill_ids, mentee.id if mentee else None, mentee_vector
-        )
-        if not composed:
-            vector = self._query_vector(ctx, needs)
-            scores = None if vector is None else table.offer_vectors @ vector
-        rows = arrays.candidates(table, needs, allowed, scores, fetch)
-        scored = arrays.score_offers(
+        searchable = np.flatnonzero(allowed & table.in_index)
+        rows = [self._candidate_rows(a, allowed, searchable, mentee_vector) for a in batch]
+        scored = arrays.score_offers_many(
             table,
             rows,
-            needs,
-            wanted=mode,
+            [a.needs for a in batch],
+            wanted=first.mode,
             mentee_seniority=ctx.graph.role(mentee.role_id).seniority if mentee else 0,
             mentee_vector=mentee_vector,
             mentee_offset=mentee.utc_offset if mentee else None,
             weights=self.weights,
             workday_hours=self.workday_hours,
-            group=arrays.GroupFit(
-                fit=lambda row, covered: self._group_fit_of(ctx, row, needs, covered),
-                sizes=lambda: np.array(
-                    [len(self._group_demand(ctx).get(n.skill_id, ())) for n in needs.needs]
-                ),
-                skipped=2 if mentee is not None else 1,
-            ),
+            groups=[self._group_fit_for(ctx, a.needs) for a in batch],
         )
         return [
-            self._recommendation_of(ctx, scored, p, needs)
-            for p in self._best_per_mentor(scored, query.k)
+            [self._recommendation_of(ctx, s, p, a.needs) for p in self._best_per_mentor(s, a.k)]
+            for a, s in zip(batch, scored, strict=True)
         ]
+
+    def _candidate_rows(
+        self,
+        asked: _Asked,
+        allowed: np.ndarray,
+        searchable: np.ndarray,
+        mentee_vector: np.ndarray | None,
+    ) -> np.ndarray:
+        table, needs, mentee = self.table, asked.needs, asked.needs.employee
+        composed, scores = table.search_scores(
+            [n.skill_id for n in needs.needs], mentee.id if mentee else None, mentee_vector
+        )
+        if not composed:
+            vector = self._query_vector(self.ctx, needs)
+            scores = None if vector is None else table.offer_vectors @ vector
+        fetch = max(self.min_candidates, self.overfetch * asked.k)
+        return arrays.candidates(table, needs, allowed, scores, fetch, searchable=searchable)
+
+    def _group_fit_for(self, ctx: EngineContext, needs: Needs) -> arrays.GroupFit:
+        return arrays.GroupFit(
+            fit=lambda row, covered: self._group_fit_of(ctx, row, needs, covered),
+            sizes=lambda: np.array(
+                [len(self._group_demand(ctx).get(n.skill_id, ())) for n in needs.needs]
+            ),
+            skipped=2 if needs.employee is not None else 1,
+        )
 
     def _best_per_mentor(self, scored: arrays.ScoredOffers, k: int) -> list[int]:
         """Positions of the k best offers, one per mentor, by (-rounded score, offer id).

@@ -17,6 +17,12 @@ lists the best content and mentors for its open gaps (queried as the employee to
 target restricted to those skills, or the hop's source role towards its target without an
 employee).
 
+Speed: the hops of one answer are built first (a hop shared by several paths once), then their
+content and mentors are asked for together: each distinct query once, its needs computed once
+for both recommenders, and through `recommend_many`, which scores the queries of one answer in
+one pass (content_table.score_items_many, mentor_table.score_offers_many). The answers are
+those of one `recommend` per hop.
+
 An unknown role or employee raises NotFoundError; a target that cannot be reached within
 `max_hops` gives an empty PathList whose `reason` says why.
 """
@@ -26,15 +32,24 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+
+import numpy as np
 
 from skillgraph.errors import ValidationError
 from skillgraph.graph.path_search import Path
 from skillgraph.graph.transitions import MoveType, Transition, TransitionGraph
-from skillgraph.recommend.base import EngineContext, Query, Recommendation, Recommender
+from skillgraph.recommend.base import (
+    EngineContext,
+    Query,
+    Recommendation,
+    Recommender,
+    check_query,
+)
 from skillgraph.recommend.effort import effort_hours
 from skillgraph.recommend.gaps import GapAnalyzer, GapReport, analyzer_for, held_levels, role_levels
+from skillgraph.recommend.needs import Needs, needs_for
 
 MAX_HOPS = 6
 DEFAULT_MOVES = (MoveType.UP, MoveType.LATERAL)
@@ -141,6 +156,7 @@ class PathFinder:
         self.mentor_rec = mentor_rec
         self.per_hop = per_hop
         self._analyzer: GapAnalyzer = analyzer_for(ctx)
+        self._masks: dict[frozenset[MoveType] | None, np.ndarray | None] = {}
 
     # queries ------------------------------------------------------------------------------
     def k_best(
@@ -167,12 +183,11 @@ class PathFinder:
             target,
             k,
             max_hops,
-            usable=self.transitions.move_mask(_move_types(moves)),
+            usable=self._move_mask(_move_types(moves)),
         )
         if not found:
             return PathList(reason=self._unreachable(start, to_role, max_hops, moves))
-        memo: HopMemo = {}
-        paths = [self._career_path(p, held, employee_id, details, memo) for p in found]
+        paths = self._career_paths(found, held, employee_id, details)
         reason = None
         if len(paths) < k:
             reason = f"only {len(paths)} distinct path(s) within {max_hops} moves"
@@ -196,7 +211,7 @@ class PathFinder:
         types = _move_types(moves)
         skipped = {start, *exclude}
         best = self.transitions.edges.iter_best_from(
-            self.transitions.index_of(start), max_hops, usable=self.transitions.move_mask(types)
+            self.transitions.index_of(start), max_hops, usable=self._move_mask(types)
         )
         role_ids = self.transitions.role_ids
         kept = (p for p in best if role_ids[p.nodes[-1]] not in skipped)
@@ -205,8 +220,7 @@ class PathFinder:
             kinds = "any" if types is None else " or ".join(sorted(m.value for m in types))
             reason = f"no role reachable from {self._title(start)} within {max_hops} {kinds} moves"
             return PathList(reason=reason)
-        memo: HopMemo = {}
-        return PathList(self._career_path(p, held, employee_id, details, memo) for p in chosen)
+        return PathList(self._career_paths(chosen, held, employee_id, details))
 
     def path(
         self, roles: Sequence[str], employee_id: str | None = None, *, details: bool = True
@@ -216,7 +230,8 @@ class PathFinder:
             raise ValidationError("a path needs at least two roles")
         _, held = self._start(roles[0], employee_id)
         moves = [self.transitions.pair(a, b) for a, b in itertools.pairwise(roles)]
-        return self._assemble(roles[0], moves, held, employee_id, details)
+        found = self._assemble(roles[0], moves, held, employee_id, {})
+        return self._detailed([found], employee_id)[0] if details else found
 
     # building -----------------------------------------------------------------------------
     def _start(
@@ -239,17 +254,74 @@ class PathFinder:
         if not 1 <= max_hops <= MAX_HOPS:
             raise ValidationError(f"max_hops must be between 1 and {MAX_HOPS}, got {max_hops}")
 
-    def _career_path(
+    def _career_paths(
         self,
-        path: Path,
+        found: Sequence[Path],
         held: Mapping[str, float],
         employee_id: str | None,
         details: bool,
-        memo: HopMemo,
-    ) -> CareerPath:
-        ids = [self.transitions.role_ids[i] for i in path.nodes]
-        moves = [self.transitions.edge(a, b) for a, b in itertools.pairwise(ids)]
-        return self._assemble(ids[0], moves, held, employee_id, details, memo)
+    ) -> list[CareerPath]:
+        """The paths with their hops; `memo` shares hops between them: paths often start with
+        the same moves, and a hop depends only on the move and the levels reached before it."""
+        memo: HopMemo = {}
+        paths = []
+        for path in found:
+            ids = [self.transitions.role_ids[i] for i in path.nodes]
+            moves = [self.transitions.edge(a, b) for a, b in itertools.pairwise(ids)]
+            paths.append(self._assemble(ids[0], moves, held, employee_id, memo))
+        return self._detailed(paths, employee_id) if details else paths
+
+    def _detailed(self, paths: list[CareerPath], employee_id: str | None) -> list[CareerPath]:
+        """The paths with content and mentors on every hop: each distinct hop asked once, and
+        the hops of one answer asked together (their needs computed once for both
+        recommenders, their mentors scored in one pass)."""
+        hops = list({id(h): h for p in paths for h in p.hops}.values())
+        filled = dict(zip(map(id, hops), self._with_details(hops, employee_id), strict=True))
+        return [replace(p, hops=[filled[id(h)] for h in p.hops]) for p in paths]
+
+    def _with_details(self, hops: Sequence[PathHop], employee_id: str | None) -> list[PathHop]:
+        queries = [self._hop_query(hop, employee_id) for hop in hops]
+        distinct: dict[tuple[object, ...], tuple[Query, Needs]] = {}
+        for query in queries:
+            if query is not None and _key(query) not in distinct:
+                needs = self._needs(query)
+                if needs is not None:
+                    distinct[_key(query)] = (query, needs)
+        asked = [q for q, _ in distinct.values()]
+        needs_list = [n for _, n in distinct.values()]
+        keys = list(distinct)
+        content = dict(zip(keys, _ask_many(self.content_rec, asked, needs_list), strict=True))
+        mentors = dict(zip(keys, _ask_many(self.mentor_rec, asked, needs_list), strict=True))
+        return [
+            hop
+            if query is None
+            else replace(
+                hop, content=content.get(_key(query), ()), mentors=mentors.get(_key(query), ())
+            )
+            for hop, query in zip(hops, queries, strict=True)
+        ]
+
+    def _hop_query(self, hop: PathHop, employee_id: str | None) -> Query | None:
+        """What a hop asks the recommenders: its open gaps, as the employee towards the hop's
+        target (or someone in the hop's source role); None when there is nothing to ask."""
+        gap_ids = tuple(r.skill_id for r in hop.gaps.gaps)
+        if not gap_ids or self.per_hop <= 0:
+            return None
+        return Query(
+            employee_id=employee_id,
+            role_id=None if employee_id else hop.from_role,
+            target_role_id=hop.to_role,
+            skill_ids=gap_ids,
+            k=self.per_hop,
+        )
+
+    def _needs(self, query: Query) -> Needs | None:
+        """The query's needs (shared by content and mentors), None when they refuse it."""
+        try:
+            check_query(self.ctx, query)
+            return needs_for(self.ctx, query, self._analyzer)
+        except ValidationError:
+            return None
 
     def _assemble(
         self,
@@ -257,12 +329,9 @@ class PathFinder:
         moves: Sequence[Transition],
         held: Mapping[str, float],
         employee_id: str | None,
-        details: bool,
-        memo: HopMemo | None = None,
+        memo: HopMemo,
     ) -> CareerPath:
-        """`memo` shares hops between the paths of one answer: paths often start with the
-        same moves, and a hop depends only on the move and the levels reached before it."""
-        memo = {} if memo is None else memo
+        """The path's hops without content and mentors (`_detailed` adds them)."""
         levels = dict(held)
         hops = []
         for move in moves:
@@ -270,7 +339,7 @@ class PathFinder:
             hop = memo.get(key)
             if hop is None:
                 report = self._analyzer.report(levels, move.target, employee_id=employee_id)
-                hop = memo[key] = self._hop(move, report, employee_id, details)
+                hop = memo[key] = self._hop(move, report)
             hops.append(hop)
             for skill_id, level in role_levels(self.ctx.graph, move.target).items():
                 levels[skill_id] = max(levels.get(skill_id, 0.0), level)
@@ -285,22 +354,7 @@ class PathFinder:
             total_effort_hours=round(math.fsum(h.effort_hours for h in hops), 1),
         )
 
-    def _hop(
-        self, move: Transition, report: GapReport, employee_id: str | None, details: bool
-    ) -> PathHop:
-        gap_ids = tuple(r.skill_id for r in report.gaps)
-        content: tuple[Recommendation, ...] = ()
-        mentors: tuple[Recommendation, ...] = ()
-        if details and gap_ids and self.per_hop > 0:
-            query = Query(
-                employee_id=employee_id,
-                role_id=None if employee_id else move.source,
-                target_role_id=move.target,
-                skill_ids=gap_ids,
-                k=self.per_hop,
-            )
-            content = _ask(self.content_rec, query)
-            mentors = _ask(self.mentor_rec, query)
+    def _hop(self, move: Transition, report: GapReport) -> PathHop:
         return PathHop(
             from_role=move.source,
             to_role=move.target,
@@ -313,11 +367,16 @@ class PathFinder:
             gaps=report,
             readiness=report.readiness,
             effort_hours=effort_hours(report),
-            content=content,
-            mentors=mentors,
         )
 
     # helpers ------------------------------------------------------------------------------
+    def _move_mask(self, types: frozenset[MoveType] | None) -> np.ndarray | None:
+        """The edge mask of these move types, made once (it spans every edge of the graph);
+        read only by the searches."""
+        if types not in self._masks:
+            self._masks[types] = self.transitions.move_mask(types)
+        return self._masks[types]
+
     def _title(self, role_id: str) -> str:
         return self.ctx.graph.role(role_id).title
 
@@ -356,6 +415,22 @@ def _ask(recommender: Recommender | None, query: Query) -> tuple[Recommendation,
         return tuple(recommender.recommend(query))
     except ValidationError:  # e.g. nothing it can offer for these gaps
         return ()
+
+
+def _key(query: Query) -> tuple[object, ...]:
+    """A hop's query as a dict key (a Query holds a dict of filters; hops have none)."""
+    return (query.employee_id, query.role_id, query.target_role_id, query.skill_ids, query.k)
+
+
+def _ask_many(
+    recommender: Recommender | None, queries: list[Query], needs: list[Needs]
+) -> list[tuple[Recommendation, ...]]:
+    """Each query's answer (`_ask`), through the recommender's `recommend_many` when it has
+    one (content and mentors do: it shares work between the queries)."""
+    many = getattr(recommender, "recommend_many", None)
+    if many is None:
+        return [_ask(recommender, q) for q in queries]
+    return [tuple(found) for found in many(queries, needs)]
 
 
 def _rec_dict(rec: Recommendation) -> dict[str, Any]:

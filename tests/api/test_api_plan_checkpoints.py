@@ -64,3 +64,15 @@ def test_checkpoint_status_cannot_be_set_directly(api: Api) -> None:
         headers=api.auth("bob"),
     )
     assert response.status_code == 422
+
+
+def test_an_unknown_checkpoint_action_is_refused_and_changes_nothing(api: Api) -> None:
+    plan = _plan(api)
+    cid = plan["checkpoints"][0]["id"]  # type: ignore[index]
+    url = f"/v1/plans/{plan['id']}/checkpoints/{cid}"
+    mgr = api.auth("mgr", "manager")
+    refused = api.client.post(f"{url}/complete", json={}, headers=mgr)
+    assert refused.status_code == 422
+    assert "action" in refused.text
+    stored = api.client.get(f"/v1/plans/{plan['id']}", headers=mgr).json()
+    assert stored["version"] == plan["version"]

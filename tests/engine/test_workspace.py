@@ -169,6 +169,17 @@ def test_changed_records_or_model_make_the_engine_stale(settings: Settings) -> N
     assert not workspace.engine_ready(other_model)
 
 
+def test_a_backend_with_other_vectors_makes_the_engine_stale(settings: Settings) -> None:
+    _ingest_tiny(settings)
+    workspace.open_engine(settings)
+    same_vectors = replace(settings.retrieval, backend="onnx")
+    int8 = replace(settings.retrieval, backend="onnx-int8")
+    assert workspace.engine_ready(settings.with_overrides(retrieval=same_vectors))
+    assert not workspace.engine_ready(settings.with_overrides(retrieval=int8))
+    with pytest.raises(IndexMismatchError, match="onnx-int8"):
+        workspace.load_engine(settings.with_overrides(retrieval=int8))
+
+
 @pytest.mark.parametrize("damage", ["manifest", "graph", "transitions"])
 def test_a_damaged_engine_is_refused_and_rebuilt(settings: Settings, damage: str) -> None:
     _ingest_tiny(settings)

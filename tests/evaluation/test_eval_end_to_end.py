@@ -122,7 +122,9 @@ def test_onet_as_an_ontology_only_engine(onet_dir: Path, tmp_path: Path) -> None
     from evaluation.runner import load_dataset
 
     spec = DatasetSpec("onet", onet_dir)
-    config = EvaluationConfig(dataset=spec, skill_inference_sample=10, resamples=200)
+    config = EvaluationConfig(
+        dataset=spec, skill_inference_sample=10, related_roles_sample=100, resamples=200
+    )
     result = run_evaluation(config, records=load_dataset(spec), encoder=HashingEncoder())
     by_name = {p.name: p for p in result.protocols}
     assert not by_name["next_role"].applicable  # an ontology has no employees
@@ -131,6 +133,11 @@ def test_onet_as_an_ontology_only_engine(onet_dir: Path, tmp_path: Path) -> None
     assert inference.queries == 10
     engine, random = inference.system("engine"), inference.system("random")
     assert engine.metrics["ndcg@10"].mean > random.metrics["ndcg@10"].mean
+    related = by_name["related_roles"]
+    assert related.queries == 100
+    assert related.headline == "ndcg@20"
+    ndcg = {s.name: s.metrics["ndcg@20"].mean for s in related.systems}
+    assert ndcg["engine"] > ndcg["random"]
     assert any("O*NET" in line for line in result.attributions)
     page = write_outputs(result, tmp_path)["report"].read_text(encoding="utf-8")
     assert "USDOL/ETA" in page
