@@ -10,7 +10,7 @@ profile: nDCG@20 (gain = importance: essential 1.0, optional 0.5) and essential-
 skill cosine alone, and the skills of the 10 nearest occupations.
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_inference.py --esco ../shared/data/esco \
-        --cache /tmp/skillgraph-bench-cache
+        --cache CACHE_DIR
 
 The first run encodes about 20k texts (minutes on one core); reruns read the cache.
 """
@@ -25,6 +25,7 @@ import platform
 import random
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -123,7 +124,9 @@ def tune(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--esco", type=Path, default=Path("../shared/data/esco"))
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/skillgraph-bench-cache"))
+    parser.add_argument(
+        "--cache", type=Path, default=Path(tempfile.gettempdir()) / "skillgraph-bench-cache"
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--share", type=float, default=0.10, help="size of each split")
     parser.add_argument("--threads", type=int, default=1)

