@@ -143,8 +143,9 @@ class Runtime:
         limit_this_thread()
         try:
             with self._apply:
-                self._swap(self._initial_engine())
-            _settle()
+                engine = self._initial_engine()
+                _settle()  # before /ready says so: the first requests meet a settled heap
+                self._swap(engine)
         except Exception as exc:  # surfaced on /ready and logged; the process stays up
             log.exception("engine failed to load")
             self._phase, self._detail = "failed", f"{type(exc).__name__}: {exc}"

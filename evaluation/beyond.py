@@ -49,6 +49,7 @@ class GroupParity:
     max_gap: float
     best: str | None
     worst: str | None
+    min_size: int = 1  # groups smaller than this are listed but not ranked
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -57,6 +58,7 @@ class GroupParity:
             "max_gap": self.max_gap,
             "best": self.best,
             "worst": self.worst,
+            "min_size": self.min_size,
         }
 
 
@@ -142,20 +144,21 @@ def unmatched_rate(ranked: Ranked, query_ids: Collection[str]) -> float:
 def group_parity(
     attribute: str, scores: Mapping[str, float], groups: Mapping[str, str], *, min_size: int = 1
 ) -> GroupParity:
-    """Per-group mean of `scores` (query -> value); groups smaller than `min_size` left out."""
+    """Per-group mean of `scores` (query -> value). Every group is listed; best, worst and the gap
+    only weigh groups of at least `min_size` queries, whose means are not one person's luck."""
     members: dict[str, list[float]] = {}
     for query, value in scores.items():
         group = groups.get(query)
         if group:
             members.setdefault(group, []).append(value)
-    stats = {
-        g: (float(np.mean(v)), len(v)) for g, v in sorted(members.items()) if len(v) >= min_size
-    }
-    if not stats:
-        return GroupParity(attribute, {}, 0.0, None, None)
-    best = max(stats, key=lambda g: (stats[g][0], g))
-    worst = min(stats, key=lambda g: (stats[g][0], g))
-    return GroupParity(attribute, stats, stats[best][0] - stats[worst][0], best, worst)
+    stats = {g: (float(np.mean(v)), len(v)) for g, v in sorted(members.items())}
+    compared = {g: stat for g, stat in stats.items() if stat[1] >= min_size}
+    if not compared:
+        return GroupParity(attribute, stats, 0.0, None, None, min_size)
+    best = max(compared, key=lambda g: (compared[g][0], g))
+    worst = min(compared, key=lambda g: (compared[g][0], g))
+    gap = compared[best][0] - compared[worst][0]
+    return GroupParity(attribute, stats, gap, best, worst, min_size)
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:

@@ -125,6 +125,7 @@ class EvaluationConfig:
     baselines: tuple[str, ...] = BASELINES
     configurations: tuple[Configuration, ...] = (Configuration(),)
     group_by: tuple[str, ...] = ("department", "location", "family")
+    group_min_queries: int = 5  # smaller groups are listed, never named best or worst
     next_role_sample: int | None = None  # None: every employee with a move
     skill_inference_sample: int = 50
     min_rating: int = 4
@@ -141,6 +142,10 @@ class EvaluationConfig:
         if unknown:
             raise ValidationError(
                 f"unknown protocol(s) {', '.join(unknown)}; expected {', '.join(PROTOCOLS)}"
+            )
+        if not isinstance(self.group_min_queries, int) or self.group_min_queries < 1:
+            raise ValidationError(
+                f"'group_min_queries' must be a whole number >= 1, got {self.group_min_queries!r}"
             )
         bad = [b for b in self.baselines if b not in BASELINES]
         if bad:
@@ -177,7 +182,7 @@ class EvaluationConfig:
         known = {
             "title", "dataset", "protocols", "ground_truth", "metrics", "k", "seed",
             "resamples", "confidence", "baselines", "configuration", "group_by", "protocol",
-            "cache_dir", "supply_demand", "rounds",
+            "group_min_queries", "cache_dir", "supply_demand", "rounds",
         }  # fmt: skip
         unknown = sorted(set(data) - known)
         if unknown:
@@ -197,7 +202,7 @@ class EvaluationConfig:
             "related_roles_k": _table(options, "related_roles").get("k", RELATED_ROLES_K),
             "settings": settings or Settings(),
         }
-        for key in ("title", "k", "seed", "resamples", "confidence"):
+        for key in ("title", "k", "seed", "resamples", "confidence", "group_min_queries"):
             if key in data:
                 values[key] = data[key]
         for key in ("protocols", "metrics", "baselines", "group_by"):
@@ -279,6 +284,7 @@ class EvaluationConfig:
             "confidence": self.confidence,
             "baselines": list(self.baselines),
             "group_by": list(self.group_by),
+            "group_min_queries": self.group_min_queries,
             "next_role_sample": self.next_role_sample,
             "skill_inference_sample": self.skill_inference_sample,
             "min_rating": self.min_rating,

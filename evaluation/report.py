@@ -446,6 +446,13 @@ def _parity_section(protocol: ProtocolResult) -> str:
         ]
         parts.append(f"<h4>{_e(attribute)}</h4>")
         parts.append(_table(["system", "max gap", "worst group", "best group"], rows, raw=True))
+        ranked = [s.parity[attribute] for s in protocol.systems if attribute in s.parity]
+        smallest = max(p.min_size for p in ranked)
+        if smallest > 1:
+            parts.append(
+                f"<p>Best, worst and the gap compare groups of at least {smallest} queries; "
+                "smaller groups are drawn but not ranked.</p>"
+            )
         parts.append(_img(_parity_chart(protocol, attribute), f"quality by {attribute}"))
     return "".join(parts)
 

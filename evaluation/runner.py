@@ -408,7 +408,9 @@ def _score(
     for attribute in config.group_by:
         groups = {q.id: q.groups[attribute] for q in prepared.queries if attribute in q.groups}
         if len(set(groups.values())) > 1:
-            parity[attribute] = group_parity(attribute, headline, groups)
+            parity[attribute] = group_parity(
+                attribute, headline, groups, min_size=config.group_min_queries
+            )
     return SystemResult(
         name=answers.system.name,
         kind=answers.system.kind,

@@ -94,3 +94,15 @@ def test_unmatched_rate_and_group_parity() -> None:
     assert parity.max_gap == pytest.approx(0.75)
     assert (parity.best, parity.worst) == ("Data", "Sales")
     assert group_parity("x", {}, {}).max_gap == 0.0
+
+
+def test_small_groups_are_listed_but_never_named_best_or_worst() -> None:
+    scores = {"a": 0.9, "b": 0.7, "c": 0.5, "d": 0.0, "e": 1.0}
+    groups = {"a": "Data", "b": "Data", "c": "Data", "d": "Sales", "e": "Legal"}
+    parity = group_parity("department", scores, groups, min_size=2)
+    assert set(parity.groups) == {"Data", "Sales", "Legal"}
+    assert (parity.best, parity.worst, parity.max_gap) == ("Data", "Data", 0.0)
+    assert parity.to_dict()["min_size"] == 2
+    everyone = group_parity("department", scores, groups)
+    assert (everyone.best, everyone.worst) == ("Legal", "Sales")
+    assert everyone.max_gap == pytest.approx(1.0)

@@ -106,3 +106,13 @@ def test_command_line_options_win_over_the_file(tmp_path: Path) -> None:
     assert cli.ground_truth[-1].task is Task.ROLE_SKILLS
     with pytest.raises(ValidationError, match="--task"):
         EvaluationConfig.from_cli(ground_truth=truth)
+
+
+@pytest.mark.parametrize("value", [0, -3, 2.5, "five"])
+def test_group_min_queries_must_be_a_positive_whole_number(value: object) -> None:
+    with pytest.raises(ValidationError, match="group_min_queries"):
+        EvaluationConfig.from_mapping({"group_min_queries": value})
+
+
+def test_group_min_queries_reaches_the_config() -> None:
+    assert EvaluationConfig.from_mapping({"group_min_queries": 3}).group_min_queries == 3
