@@ -44,10 +44,8 @@ def mentors(
     mode: MentorMode | None,
 ) -> JsonBytes:
     require_recommendations(user, employee_id, state.org)
-    filters = {"mode": mode.value} if mode else {}
-    query = Query(employee_id=employee_id, target_role_id=target_role, k=k, filters=filters)
-    echo = convert.query_echo(employee_id=employee_id, target_role_id=target_role, k=k, mode=mode)
-    return listing(echo, *timed(lambda: state.engine.mentors(query)))
+    body, ms = timed(lambda: mentor_list(state.engine, employee_id, target_role, k, mode))
+    return timed_body(body, ms)
 
 
 def content(
@@ -62,9 +60,36 @@ def content(
 ) -> JsonBytes:
     require_recommendations(user, employee_id, state.org)
     filters = content_filters(modality, max_hours)
+    body, ms = timed(lambda: content_list(state.engine, employee_id, target_role, k, filters))
+    return timed_body(body, ms)
+
+
+def mentor_list(
+    engine: Engine,
+    employee_id: str,
+    target_role: str | None,
+    k: int,
+    mode: MentorMode | None = None,
+) -> dict[str, Any]:
+    """The body of /employees/{id}/mentors: the query echoed and the mentors."""
+    filters = {"mode": mode.value} if mode else {}
+    query = Query(employee_id=employee_id, target_role_id=target_role, k=k, filters=filters)
+    echo = convert.query_echo(employee_id=employee_id, target_role_id=target_role, k=k, mode=mode)
+    return {"query": echo, "items": engine.mentors(query)}
+
+
+def content_list(
+    engine: Engine,
+    employee_id: str,
+    target_role: str | None,
+    k: int,
+    filters: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The body of /employees/{id}/content: the query echoed and the learning items."""
+    filters = filters or {}
     query = Query(employee_id=employee_id, target_role_id=target_role, k=k, filters=filters)
     echo = convert.query_echo(employee_id=employee_id, target_role_id=target_role, k=k, **filters)
-    return listing(echo, *timed(lambda: state.engine.content(query)))
+    return {"query": echo, "items": engine.content(query)}
 
 
 def next_roles(user: Principal, state: EngineState, employee_id: str, *, k: int) -> JsonBytes:
@@ -114,24 +139,18 @@ def full_answer(
     """The four parts, each as its single endpoint returns it (no access check: the caller's).
 
     Also what benchmarks/bench_http.py times in-process, so both sides compute the same."""
-    mentor_query = Query(employee_id=employee_id, target_role_id=target_role, k=k_mentors)
-    content_query = Query(employee_id=employee_id, target_role_id=target_role, k=k_content)
     path_query = Query(employee_id=employee_id, target_role_id=target_role, k=k_paths)
-    echo = {"employee_id": employee_id, "target_role_id": target_role}
+    path_echo = convert.query_echo(
+        employee_id=employee_id, target_role_id=target_role, k=k_paths, max_hops=max_hops
+    )
     return {
         "employee_id": employee_id,
         "target_role": target_role,
         "gaps": engine.gaps(employee_id, target_role).to_dict(),
-        "mentors": {
-            "query": convert.query_echo(**echo, k=k_mentors),
-            "items": engine.mentors(mentor_query),
-        },
-        "content": {
-            "query": convert.query_echo(**echo, k=k_content),
-            "items": engine.content(content_query),
-        },
+        "mentors": mentor_list(engine, employee_id, target_role, k_mentors),
+        "content": content_list(engine, employee_id, target_role, k_content),
         "paths": {
-            "query": convert.query_echo(**echo, k=k_paths, max_hops=max_hops),
+            "query": path_echo,
             # to_dict: orjson would write the dataclass's fields, not the documented shape
             "items": [path.to_dict() for path in engine.paths(path_query, max_hops=max_hops)],
         },

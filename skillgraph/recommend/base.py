@@ -12,10 +12,10 @@ import json
 import os
 import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from skillgraph.data.schema import (
     Employee,
@@ -228,3 +228,23 @@ def top_k(recommendations: list[Recommendation], k: int) -> list[Recommendation]
             seen.add(rec.item_id)
             ordered.append(rec)
     return ordered[:k]
+
+
+Asked = TypeVar("Asked")
+Given = TypeVar("Given")
+
+
+def ask_each(
+    ask: Callable[[Query, Given | None], Asked],
+    queries: Sequence[Query],
+    given: Sequence[Given] | None,
+) -> list[Asked | None]:
+    """`ask` for each query with its precomputed input (if any); None for a query it refuses
+    (ValidationError), so a batch answers what it can, like the queries one at a time."""
+    asked: list[Asked | None] = []
+    for i, query in enumerate(queries):
+        try:
+            asked.append(ask(query, None if given is None else given[i]))
+        except ValidationError:
+            asked.append(None)
+    return asked

@@ -69,6 +69,7 @@ from skillgraph.recommend.base import (
     Query,
     Recommendation,
     Recommender,
+    ask_each,
     check_query,
 )
 from skillgraph.recommend.content_table import ItemTable, ScoredItems, score_items_many
@@ -235,12 +236,7 @@ class ContentRecommender(Recommender):
         list. `needs`, when given, are the queries' needs (needs.needs_for), computed once for
         several recommenders. Queries with the same filters are scored in one pass
         (content_table.score_items_many): a career path's hops, for instance."""
-        asked: list[_Asked | None] = []
-        for i, query in enumerate(queries):
-            try:
-                asked.append(self._asked(query, None if needs is None else needs[i]))
-            except ValidationError:
-                asked.append(None)
+        asked = ask_each(self._asked, queries, needs)
         scores = self._scores_many([a for a in asked if a is not None])
         out: list[list[Recommendation]] = []
         for one in asked:

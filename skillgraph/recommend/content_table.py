@@ -1,13 +1,13 @@
 """The learning catalogue as arrays, and content relevance scored for every candidate at once.
 
 `ItemTable` is built when the content recommender is fitted: per item its partial-credit levels
-(credit.py), pitch level, duration, modality and embedding. `score_items` computes, for one
+(credit.py), pitch level, duration, modality and embedding. `score_items_many` computes, for each
 query's needs, exactly the signals of content.py's per-item rule (coverage, level_fit, text and
 their weighted relevance) for every item that reaches a need above the learner's level, with a
 few numpy operations instead of a Python loop over the items. Sums run need by need, in the
 order content.py adds them, so the numbers are the same; only the text cosine comes from one
-matrix product instead of one dot product per item (float32 rounding, below 1e-6).
-`score_items_many` does the same for several queries at once (need_grid.py).
+matrix product instead of one dot product per item (float32 rounding, below 1e-6). Several
+queries with the same filters are scored at once (need_grid.py).
 """
 
 from __future__ import annotations
@@ -68,30 +68,6 @@ class ScoredItems:
         return order[:count]
 
 
-def score_items(
-    table: ItemTable,
-    needs: Needs,
-    query_vector: np.ndarray,
-    weights: Mapping[str, float],
-    max_stretch: float,
-    *,
-    modalities: Collection[Modality] | None,
-    max_hours: float | None,
-    excluded: Collection[str],
-) -> ScoredItems:
-    """Every allowed item reaching a need above its current level, scored (see module doc)."""
-    return score_items_many(
-        table,
-        [needs],
-        [query_vector],
-        weights,
-        max_stretch,
-        modalities=modalities,
-        max_hours=max_hours,
-        excluded=excluded,
-    )[0]
-
-
 def score_items_many(
     table: ItemTable,
     needs_list: Sequence[Needs],
@@ -103,10 +79,10 @@ def score_items_many(
     max_hours: float | None,
     excluded: Collection[str],
 ) -> list[ScoredItems]:
-    """`score_items` for several queries with the same filters in one pass: their candidate
-    rows are stacked and their needs padded to the widest, so each array operation runs once
-    for all of them. Padding adds only zeros to the sums; the numbers are those of one query at
-    a time (the text cosine is one product per query, as there)."""
+    """Candidate items scored for several queries with the same filters in one pass: their
+    candidate rows are stacked and their needs padded to the widest, so each array operation
+    runs once for all of them. Padding adds only zeros to the sums; the numbers are those of one
+    query at a time (the text cosine is one product per query)."""
     grid = NeedGrid.of(needs_list)
     rows, query = _credited_rows(table, grid)
     levels = _levels(table, rows, query, grid)

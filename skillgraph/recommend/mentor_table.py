@@ -280,33 +280,6 @@ class GroupFit:
     skipped: int
 
 
-def score_offers(
-    table: OfferTable,
-    rows: np.ndarray,
-    needs: Needs,
-    *,
-    wanted: MentorMode | None,
-    mentee_seniority: int,
-    mentee_vector: np.ndarray | None,
-    mentee_offset: float | None,
-    weights: Mapping[str, float],
-    workday_hours: float,
-    group: GroupFit,
-) -> ScoredOffers:
-    return score_offers_many(
-        table,
-        [rows],
-        [needs],
-        wanted=wanted,
-        mentee_seniority=mentee_seniority,
-        mentee_vector=mentee_vector,
-        mentee_offset=mentee_offset,
-        weights=weights,
-        workday_hours=workday_hours,
-        groups=[group],
-    )[0]
-
-
 def score_offers_many(
     table: OfferTable,
     rows_list: Sequence[np.ndarray],
@@ -320,8 +293,8 @@ def score_offers_many(
     workday_hours: float,
     groups: Sequence[GroupFit],
 ) -> list[ScoredOffers]:
-    """`score_offers` for several queries of one mentee (candidate rows and needs each) in
-    one pass: their rows are stacked and their needs padded to the widest, so each array
+    """Candidate offers scored for several queries of one mentee (candidate rows and needs
+    each) in one pass: their rows are stacked and their needs padded to the widest, so each array
     operation runs once for all of them. Padding adds only zeros, which leaves every sum as
     it is; the numbers are those of one query at a time."""
     grid = NeedGrid.of(needs_list)

@@ -59,6 +59,7 @@ from skillgraph.recommend.base import (
     Query,
     Recommendation,
     Recommender,
+    ask_each,
     check_query,
     top_k,
 )
@@ -242,12 +243,7 @@ class MentorRecommender(Recommender):
         list. `needs`, when given, are the queries' needs (needs.needs_for), computed once for
         several recommenders. Queries of one mentee with the same filters are scored in one
         pass (mentor_table.score_offers_many): a career path's hops, for instance."""
-        asked: list[_Asked | None] = []
-        for i, query in enumerate(queries):
-            try:
-                asked.append(self._asked(query, None if needs is None else needs[i]))
-            except ValidationError:
-                asked.append(None)
+        asked = ask_each(self._asked, queries, needs)
         out: list[list[Recommendation]] = [[] for _ in queries]
         batches: dict[tuple[Any, ...], list[int]] = {}
         for i, one in enumerate(asked):
